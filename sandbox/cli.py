@@ -1,0 +1,57 @@
+"""`centra-sandbox`: serve the imitation of Centra's APIs until SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+import uvicorn
+
+from sandbox.app import build_state, create_app
+from sandbox.settings import SandboxSettings
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="centra-sandbox",
+        description="Serve an imitation of Centra's GraphQL Integration API and Order API with seeded data.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port to bind (default 8765)")
+    parser.add_argument("--seed", type=int, default=1, help="dataset seed: same seed, same data (default 1)")
+    parser.add_argument("--orders", type=int, default=20_000, help="number of orders (default 20000)")
+    parser.add_argument("--token", default="sandbox-token", help="GraphQL Integration API token")
+    parser.add_argument("--order-api-key", default="sandbox-key", help="Order API key (API-Authorization)")
+    parser.add_argument("--no-rate-limits", action="store_true", help="switch the token buckets off")
+    parser.add_argument("--events", action="store_true", help="enable the events system")
+    parser.add_argument("--order-updated-at", action="store_true", help="offer OrderFilter.updatedAt")
+    parser.add_argument("--timezone", default="Europe/Stockholm", help="the instance's timezone")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = SandboxSettings(
+        seed=args.seed,
+        orders=args.orders,
+        graphql_token=args.token,
+        order_api_key=args.order_api_key,
+        rate_limits_enabled=not args.no_rate_limits,
+        events_enabled=args.events,
+        order_updated_at=args.order_updated_at,
+        timezone=args.timezone,
+    )
+    started = time.perf_counter()
+    state = build_state(settings)
+    logging.info("generated %d orders (seed %d) in %.1f s", args.orders, args.seed, time.perf_counter() - started)
+    logging.info("GraphQL: http://%s:%d/graphql  Order API: http://%s:%d/api/%s/",
+                 args.host, args.port, args.host, args.port, settings.order_api.plugin_uri)  # fmt: skip
+    uvicorn.run(create_app(state), host=args.host, port=args.port, log_level="warning", lifespan="off")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

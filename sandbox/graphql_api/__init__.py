@@ -1,0 +1,1 @@
+"""The imitated GraphQL Integration API (`POST /graphql`)."""

@@ -1,0 +1,1 @@
+"""The imitated REST Order API (`/api/<plugin-uri>/...`)."""

@@ -1,0 +1,94 @@
+"""Every knob of the sandbox: dataset size, credentials, and the variants of Centra behaviour that its
+documentation leaves open (reference §E). Tests build a `SandboxSettings` and hand it to the server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+UnknownTokenResponse = Literal["http_401", "graphql_200"]
+RetryAfterFormat = Literal["seconds", "http_date", "epoch"]
+RateLimitBody = Literal["json", "text"]
+
+DEFAULT_NOW = datetime(2026, 11, 1, 9, 0, 0, tzinfo=UTC)
+
+READ_PERMISSIONS: frozenset[str] = frozenset(
+    {
+        "Account:read", "Attribute:read", "Brand:read", "Buyer:read", "Collection:read", "Country:read",
+        "Currency:read", "Customer:read", "Customer.attributes:read", "Display:read", "Market:read",
+        "Order:read", "Order.billingAddress:read", "Order.internalComment:read", "Order.shippingAddress:read",
+        "PaymentHistory:read", "Pricelist:read", "Product:read", "ProductSize:read",
+        "ProductSize.stockTotals:read", "ProductVariant:read", "ProductVariant.stock:read",
+        "ProductVariant.stockTotals:read", "Return:read", "Shipment:read", "SizeChart:read", "Store:read",
+        "Warehouse:read", "Warehouse.stock:read", "Event:read", "Event:write",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TokenSpec:
+    """One Integration API token as AMS would hold it."""
+
+    token: str
+    permissions: frozenset[str] = READ_PERMISSIONS
+    integration_name: str = "centra-elt"
+    expires_at: datetime | None = None  # sandbox-clock time; None = never
+    store_id: int | None = None  # a store-restricted token sees only this store's objects
+    revoked: bool = False
+
+
+@dataclass
+class RateLimitQuotas:
+    """Token-bucket sizes; defaults are the docs.centra.com example column of reference §A9."""
+
+    request_10s: int = 20
+    request_1h: int = 10_000
+    complexity_10s: int = 150_000
+    complexity_1h: int = 20_000_000
+    mutation_10s: int = 100
+    mutation_1h: int = 1_000
+
+
+@dataclass
+class OrderApiPluginSettings:
+    """What the Order API plugin in AMS is configured to show (reference §B2)."""
+
+    plugin_uri: str = "order-api"
+    market_ids: frozenset[int] | None = None  # None: every market
+    statuses: frozenset[str] = frozenset({"PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "CANCELLED", "ARCHIVED"})
+    include_on_hold: bool = False  # "Return on hold / waiting for payment orders" (off in Centra by default)
+    disabled_endpoints: frozenset[str] = frozenset()  # e.g. {"customers"} -> 403 {"status":"Not Allowed"}
+
+
+@dataclass
+class SandboxSettings:
+    seed: int = 1
+    orders: int = 20_000
+    timezone: str = "Europe/Stockholm"
+    now: datetime = DEFAULT_NOW  # the instance clock at start; the dataset ends here
+    clock_follows_real_time: bool = True  # False: the clock moves only when advanced (deterministic tests)
+
+    graphql_token: str = "sandbox-token"
+    order_api_key: str = "sandbox-key"
+    extra_tokens: tuple[TokenSpec, ...] = ()
+    unknown_token_response: UnknownTokenResponse = "http_401"
+
+    rate_limits_enabled: bool = True
+    quotas: RateLimitQuotas = field(default_factory=RateLimitQuotas)
+    retry_after_format: RetryAfterFormat = "seconds"
+    rate_limit_body: RateLimitBody = "json"  # 429 body: GraphQL-style errors JSON, or plain text
+
+    order_updated_at: bool = False  # OrderFilter.updatedAt and OrderSort updatedAt_ASC/DESC exist
+    customer_updated_at: bool = False  # Customer.updatedAt, CustomerFilter.updatedAt exist
+    events_enabled: bool = False  # Centra switched the events system on for this instance
+    app_version: str | None = "v0.32.3"  # None: extensions carry no appVersion
+    legacy_catalog_offsets: bool = True  # product/variant timestamps as +0100 (no colon), like the PIM docs
+
+    order_api: OrderApiPluginSettings = field(default_factory=OrderApiPluginSettings)
+
+    def tokens(self) -> dict[str, TokenSpec]:
+        """Every token the instance accepts, by token text."""
+        specs = {self.graphql_token: TokenSpec(self.graphql_token)}
+        specs.update({spec.token: spec for spec in self.extra_tokens})
+        return specs

@@ -1,0 +1,45 @@
+"""Shared fixtures: an isolated environment for dlt and Prefect, and sandboxes over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+
+import pytest
+
+_TEMP_HOME = tempfile.mkdtemp(prefix="centra-elt-tests-")
+os.environ.setdefault("PREFECT_HOME", os.path.join(_TEMP_HOME, "prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+os.environ.setdefault("DLT_DATA_DIR", os.path.join(_TEMP_HOME, "dlt"))
+
+from sandbox.server import RunningSandbox, serve_in_thread  # noqa: E402
+from sandbox.settings import SandboxSettings  # noqa: E402
+
+SMALL_ORDERS = 400
+
+
+@pytest.fixture
+def sandbox_factory() -> Iterator[Callable[..., AbstractContextManager[RunningSandbox]]]:
+    """Start a sandbox with the given settings: `with sandbox_factory(orders=50, events_enabled=True) as sb:`."""
+
+    def factory(**overrides: object) -> AbstractContextManager[RunningSandbox]:
+        settings = SandboxSettings(**{"orders": SMALL_ORDERS, **overrides})  # type: ignore[arg-type]
+        return serve_in_thread(settings)
+
+    yield factory
+
+
+@pytest.fixture(scope="session")
+def shared_sandbox() -> Iterator[RunningSandbox]:
+    """One read-only sandbox (default settings but a small dataset, rate limits off) for many tests.
+
+    Tests that change data, settings, faults or quotas must start their own with `sandbox_factory`.
+    """
+    with serve_in_thread(SandboxSettings(orders=SMALL_ORDERS, rate_limits_enabled=False)) as running:
+        yield running
