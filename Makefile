@@ -1,0 +1,38 @@
+# The front door. `make demo` and `make test` are the two commands that matter on a fresh machine.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+
+.PHONY: help uv install test check format demo sandbox bench-generate
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+uv:  ## install uv with pip when the machine has none
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+install: uv  ## create .venv from uv.lock (exact pins)
+	$(UV) sync --frozen
+
+test: install  ## run the test suite (real DuckDB files, the sandbox over real HTTP)
+	$(UV) run --frozen pytest
+
+check: install  ## ruff format check, ruff lint, mypy
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen mypy
+
+format: install  ## apply ruff formatting and safe fixes
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+demo: install  ## the demo: sandbox -> pipeline -> DuckDB (lands with the flows issue)
+	@echo "The end-to-end demo (sandbox -> dlt -> DuckDB -> reporting) is not built yet: it lands with issue 6." >&2
+	@echo "Meanwhile 'make sandbox' serves the Centra imitation on http://127.0.0.1:8765." >&2
+	@exit 2
+
+sandbox: install  ## serve the Centra sandbox on 127.0.0.1:8765 until Ctrl-C
+	$(UV) run --frozen centra-sandbox --host 127.0.0.1 --port 8765
+
+bench-generate: install  ## time and memory of the sandbox's dataset generator (ORDERS=1000000)
+	$(UV) run --frozen python bench/generate_dataset.py --orders $${ORDERS:-1000000}
