@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     started = time.perf_counter()
     state = build_state(settings)
-    logging.info("generated %d orders (seed %d) in %.1f s", args.orders, args.seed, time.perf_counter() - started)
+    logging.info(
+        "generated %d orders (seed %d) in %.1f s", args.orders, args.seed, time.perf_counter() - started
+    )
     logging.info("GraphQL: http://%s:%d/graphql  Order API: http://%s:%d/api/%s/",
                  args.host, args.port, args.host, args.port, settings.order_api.plugin_uri)  # fmt: skip
     uvicorn.run(create_app(state), host=args.host, port=args.port, log_level="warning", lifespan="off")

@@ -46,7 +46,9 @@ class SandboxControl:
     def update_settings(self, **changes: Any) -> None:
         unknown = set(changes) - SWITCHABLE_SETTINGS
         if unknown:
-            raise ValueError(f"not switchable at run time: {sorted(unknown)}; choose from {sorted(SWITCHABLE_SETTINGS)}")
+            raise ValueError(
+                f"not switchable at run time: {sorted(unknown)}; choose from {sorted(SWITCHABLE_SETTINGS)}"
+            )
         for name, value in changes.items():
             setattr(self.state.settings, name, value)
 

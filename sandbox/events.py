@@ -34,6 +34,14 @@ def emit(
             store.execute(
                 "INSERT INTO events (integration_name, object_type, change_type, object_key, store_id, "
                 "market_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [listener["integration_name"], object_type, change_type, str(object_key), store_id, market_id, at],
+                [
+                    listener["integration_name"],
+                    object_type,
+                    change_type,
+                    str(object_key),
+                    store_id,
+                    market_id,
+                    at,
+                ],
             )
         return len(listeners)

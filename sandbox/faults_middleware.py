@@ -29,7 +29,9 @@ class FaultMiddleware:
             await asyncio.sleep(fault.seconds)
             await self.app(scope, receive, send)
         elif fault.kind == "server_error":
-            body = {"errors": [{"message": "Internal server error"}]} if api == "graphql" else {"status": "no"}
+            body = (
+                {"errors": [{"message": "Internal server error"}]} if api == "graphql" else {"status": "no"}
+            )
             await JSONResponse(body, status_code=fault.status)(scope, receive, send)
         elif fault.kind == "rate_limited":
             settings = self.state.settings

@@ -32,7 +32,8 @@ def order_totals(order: Mapping[str, Any], lines: Iterable[Mapping[str, Any]]) -
     lines = list(lines)
     items = sum((line_value(line) for line in lines), Decimal("0.00"))
     original = sum(
-        (cents(Decimal(line["quantity"]) * Decimal(line["unit_original_price"])) for line in lines), Decimal("0.00")
+        (cents(Decimal(line["quantity"]) * Decimal(line["unit_original_price"])) for line in lines),
+        Decimal("0.00"),
     )
     voucher = Decimal(order["voucher_amount"] or 0)
     shipping = Decimal(order["shipping_amount"])
@@ -64,7 +65,7 @@ def formatted(value: Decimal | int | float, currency_code: str) -> str:
     amount = cents(Decimal(str(value)))
     sign = "-" if amount < 0 else ""
     whole, fraction = f"{abs(amount):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -63,7 +63,9 @@ class RateLimiter:
             ("MUTATION_COUNT", 3600, quotas.mutation_1h),
         ]
         with self._lock:
-            self.buckets = [TokenBucket(kind, seconds, quota, float(quota), now) for kind, seconds, quota in sizes]
+            self.buckets = [
+                TokenBucket(kind, seconds, quota, float(quota), now) for kind, seconds, quota in sizes
+            ]
             self._blocked_until = 0.0
 
     def charge(self, complexity: int, is_mutation: bool = False) -> float:
@@ -75,8 +77,14 @@ class RateLimiter:
         with self._lock:
             now = self._monotonic()
             for bucket in self.buckets:
-                if bucket.kind == "QUERY_COMPLEXITY" and bucket.interval_seconds == 10 and complexity > bucket.quota:
-                    raise ComplexityTooHighError(f"query complexity {complexity} exceeds the limit {bucket.quota}")
+                if (
+                    bucket.kind == "QUERY_COMPLEXITY"
+                    and bucket.interval_seconds == 10
+                    and complexity > bucket.quota
+                ):
+                    raise ComplexityTooHighError(
+                        f"query complexity {complexity} exceeds the limit {bucket.quota}"
+                    )
                 bucket.refill(now)
             if now < self._blocked_until:
                 return self._blocked_until - now

@@ -26,5 +26,7 @@ def too_many_requests(seconds: float, style: RetryAfterFormat, body: RateLimitBo
     headers = {"Retry-After": retry_after_value(seconds, style)}
     if body == "text":
         return PlainTextResponse("Too Many Requests", status_code=429, headers=headers)
-    payload = {"errors": [{"message": "Rate limit exceeded, retry later.", "extensions": {"category": "ratelimit"}}]}
+    payload = {
+        "errors": [{"message": "Rate limit exceeded, retry later.", "extensions": {"category": "ratelimit"}}]
+    }
     return JSONResponse(payload, status_code=429, headers=headers)

@@ -56,7 +56,9 @@ class OrderApiPluginSettings:
 
     plugin_uri: str = "order-api"
     market_ids: frozenset[int] | None = None  # None: every market
-    statuses: frozenset[str] = frozenset({"PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "CANCELLED", "ARCHIVED"})
+    statuses: frozenset[str] = frozenset(
+        {"PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "CANCELLED", "ARCHIVED"}
+    )
     include_on_hold: bool = False  # "Return on hold / waiting for payment orders" (off in Centra by default)
     disabled_endpoints: frozenset[str] = frozenset()  # e.g. {"customers"} -> 403 {"status":"Not Allowed"}
 

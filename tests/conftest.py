@@ -25,14 +25,14 @@ SMALL_ORDERS = 400
 
 
 @pytest.fixture
-def sandbox_factory() -> Iterator[Callable[..., AbstractContextManager[RunningSandbox]]]:
+def sandbox_factory() -> Callable[..., AbstractContextManager[RunningSandbox]]:
     """Start a sandbox with the given settings: `with sandbox_factory(orders=50, events_enabled=True) as sb:`."""
 
     def factory(**overrides: object) -> AbstractContextManager[RunningSandbox]:
         settings = SandboxSettings(**{"orders": SMALL_ORDERS, **overrides})  # type: ignore[arg-type]
         return serve_in_thread(settings)
 
-    yield factory
+    return factory
 
 
 @pytest.fixture(scope="session")

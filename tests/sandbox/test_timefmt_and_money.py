@@ -39,7 +39,7 @@ def test_filter_bounds_accept_shop_time_and_offsets() -> None:
     assert parse_filter_time("2023-01-09T15:18:33+01:00", TZ) == datetime(2023, 1, 9, 14, 18, 33)
     assert parse_filter_time("2023-01-09T15:18:33+0100", TZ) == datetime(2023, 1, 9, 14, 18, 33)
     assert parse_filter_time("2023-01-09T15:18:33Z", TZ) == datetime(2023, 1, 9, 15, 18, 33)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="yesterday"):
         parse_filter_time("yesterday", TZ)
 
 
@@ -58,10 +58,24 @@ def test_money_notation() -> None:
 
 
 def test_order_totals_add_lines_shipping_and_handling_less_the_voucher() -> None:
-    order = {"voucher_amount": Decimal("50.00"), "shipping_amount": Decimal("49.00"), "handling_amount": Decimal("0")}
+    order = {
+        "voucher_amount": Decimal("50.00"),
+        "shipping_amount": Decimal("49.00"),
+        "handling_amount": Decimal("0"),
+    }
     lines = [
-        {"quantity": 2, "unit_price": Decimal("400.00"), "unit_original_price": Decimal("500.00"), "tax_percent": 25},
-        {"quantity": 0, "unit_price": Decimal("99.00"), "unit_original_price": Decimal("99.00"), "tax_percent": 25},
+        {
+            "quantity": 2,
+            "unit_price": Decimal("400.00"),
+            "unit_original_price": Decimal("500.00"),
+            "tax_percent": 25,
+        },
+        {
+            "quantity": 0,
+            "unit_price": Decimal("99.00"),
+            "unit_original_price": Decimal("99.00"),
+            "tax_percent": 25,
+        },
     ]
     totals = order_totals(order, lines)
     assert totals["items"] == Decimal("800.00")

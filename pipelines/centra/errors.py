@@ -1,0 +1,39 @@
+"""Errors a person can act on: each names what failed, why, and what to change. No secret ever appears."""
+
+from __future__ import annotations
+
+
+class CentraError(Exception):
+    """Base of every error the Centra source raises on purpose."""
+
+
+class CentraConfigError(CentraError):
+    """Configuration is missing or malformed (nothing was requested)."""
+
+
+class CentraAuthError(CentraError):
+    """The API refused the credentials: retrying will not help."""
+
+
+class CentraPermissionError(CentraError):
+    """The token lacks a permission; `permission` names it when Centra said which."""
+
+    def __init__(self, message: str, permission: str | None = None) -> None:
+        super().__init__(message)
+        self.permission = permission
+
+
+class CentraSchemaError(CentraError):
+    """The API's schema lacks something the source needs (Centra changed, or the URL is not Centra)."""
+
+
+class CentraQueryError(CentraError):
+    """GraphQL answered with errors that are neither auth nor schema problems."""
+
+
+class CentraUnavailableError(CentraError):
+    """The API stayed unreachable, slow or broken after every retry."""
+
+
+class CentraResponseError(CentraError):
+    """The API answered something that is not a valid response (truncated or non-JSON body)."""
