@@ -1,4 +1,4 @@
-"""Deterministic fault injection: a share of 5xx answers, slow answers, truncated JSON bodies, 429 storms.
+"""Deterministic fault injection: 5xx answers, slow answers, truncated JSON, HTML pages, 429 storms.
 
 Whether request k fails is drawn from a generator seeded by the fault plan, so one plan replays the same
 faults in the same order. Faults apply to the imitated APIs only, never to the control endpoints.
@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
-FaultKind = Literal["server_error", "slow", "truncated", "rate_limited"]
+FaultKind = Literal["server_error", "slow", "truncated", "html", "rate_limited"]
 FaultScope = Literal["all", "graphql", "order_api"]
 
 
@@ -22,6 +22,7 @@ class FaultPlan:
     slow_rate: float = 0.0  # share delayed by slow_seconds before answering
     slow_seconds: float = 0.0
     truncated_rate: float = 0.0  # share whose JSON body is cut in half (HTTP 200)
+    html_rate: float = 0.0  # share answered with an HTML maintenance page (HTTP 200), as a proxy might
     storm_requests: int = 0  # the next N requests answer 429 regardless of buckets
     storm_retry_after: float = 1.0
     scope: FaultScope = "all"
@@ -72,6 +73,9 @@ class FaultInjector:
         if roll < plan.truncated_rate:
             return Fault("truncated")
         roll -= plan.truncated_rate
+        if roll < plan.html_rate:
+            return Fault("html")
+        roll -= plan.html_rate
         if roll < plan.slow_rate:
             return Fault("slow", seconds=plan.slow_seconds)
         return None

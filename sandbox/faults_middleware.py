@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.faults import Fault
 from sandbox.responses import too_many_requests
 from sandbox.state import SandboxState
+
+MAINTENANCE_PAGE = "<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>We'll be right back</h1></body></html>"
 
 
 class FaultMiddleware:
@@ -38,6 +40,8 @@ class FaultMiddleware:
             await too_many_requests(fault.seconds, settings.retry_after_format, settings.rate_limit_body)(
                 scope, receive, send
             )
+        elif fault.kind == "html":
+            await HTMLResponse(MAINTENANCE_PAGE)(scope, receive, send)
         else:
             await self._truncated(scope, receive, send, fault)
 

@@ -121,14 +121,6 @@ class RateBudget:
                 if bucket.kind == COMPLEXITY:
                     bucket.tokens -= actual - estimated
 
-    def drain(self, seconds: float) -> None:
-        """The instance said 429: behave as if our buckets were empty for that long."""
-        now = self._monotonic()
-        with self._lock:
-            for bucket in self.buckets:
-                bucket.refill(now)
-                bucket.tokens = min(bucket.tokens, -seconds * bucket.rate)
-
     def max_complexity_per_request(self, fraction: float = 0.25) -> int:
         """A page's complexity ceiling: a fraction of our share of the 10-second complexity bucket."""
         caps = [b.capacity for b in self.buckets if b.kind == COMPLEXITY and b.interval_seconds == 10]

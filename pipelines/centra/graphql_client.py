@@ -8,7 +8,7 @@ are still parsed and validated with gql against the instance's own schema (see `
 Classification of an answer:
 - connection errors, timeouts, 5xx, truncated or non-JSON bodies: retried with exponential backoff and
   jitter, then `CentraUnavailableError` / `CentraResponseError`;
-- 429: wait for `Retry-After` (any format) and retry; the budget is drained for that long;
+- 429: wait for `Retry-After` (any format) and retry;
 - 401/403 or `errors[].extensions.category == "authentication"`: `CentraAuthError`, never retried;
 - `category == "authorization"`: `CentraPermissionError` naming the permission;
 - other GraphQL errors: `CentraSchemaError` for validation problems, else `CentraQueryError`. A response
@@ -166,7 +166,6 @@ class CentraGraphQLClient:
                         "another integration may be using the shared rate limit; lower the rate-limit share "
                         "or run later"
                     )
-                self.budget.drain(wait)
                 self._pause(wait, jitter=0.1)
                 continue
             failures += 1

@@ -79,13 +79,6 @@ def test_reported_complexity_corrects_the_estimate() -> None:
     assert rate_budget.acquire(10) == pytest.approx(0.1)  # bucket emptied by the 1000 reported
 
 
-def test_a_429_drains_the_budget_for_the_announced_time() -> None:
-    rate_budget, _ = budget(1.0)
-    rate_budget.align(rate_limits(request_10s=20))
-    rate_budget.drain(3.0)
-    assert rate_budget.acquire(1) >= 3.0
-
-
 def test_share_must_be_a_fraction() -> None:
     with pytest.raises(ValueError, match="share"):
         RateBudget(1.5)

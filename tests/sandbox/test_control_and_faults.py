@@ -71,6 +71,14 @@ def test_truncated_bodies_are_not_valid_json(empty_sandbox: RunningSandbox) -> N
     json.loads(graphql.content)  # out of the plan's scope: served whole
 
 
+def test_html_pages_replace_json_answers(empty_sandbox: RunningSandbox) -> None:
+    control(empty_sandbox, "POST", "faults", {"html_rate": 1.0})
+    answer = httpx.get(f"{empty_sandbox.order_api_url}/orders")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert answer.text.startswith("<!DOCTYPE html>")
+
+
 def test_slow_answers_are_delayed(empty_sandbox: RunningSandbox) -> None:
     control(empty_sandbox, "POST", "faults", {"slow_rate": 1.0, "slow_seconds": 0.4})
     started = time.perf_counter()
