@@ -1,7 +1,119 @@
-"""Seeded generator of a Centra brand's data (placeholder until it lands)."""
+"""Seeded generator of a Centra brand's data: same seed and settings, byte-identical tables.
 
+`generate` fills every entity table of the store (not the events tables) with a Swedish fashion brand's two
+years of trade ending at `settings.now`: reference data (`reference`), the catalog and stock (`catalog`),
+wholesale accounts (`wholesale`), customers (`customers`), orders (`orders`) moved through their lifecycle
+(`lifecycle`) and anonymized customers (`anonymization`). Nothing reads the wall clock; every random choice
+comes from `random.Random` streams derived from `settings.seed`, so the stream for the catalog does not
+shift when the order count changes. Orders stream through bounded buffers, keeping memory flat for 1M orders.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+from sandbox.generator.anonymization import anonymize
+from sandbox.generator.bulk import TableBuffer, insert_rows
+from sandbox.generator.catalog import CatalogTimes, insert_catalog
+from sandbox.generator.catalog_index import CatalogIndex
+from sandbox.generator.customers import CustomerFactory
+from sandbox.generator.lifecycle import Lifecycle, Stuck
+from sandbox.generator.orders import OrderFactory
+from sandbox.generator.reference import insert_reference
+from sandbox.generator.sequences import IdSequences
+from sandbox.generator.sequencing import CreationOrder
+from sandbox.generator.timeline import DAY, order_times, window
+from sandbox.generator.wholesale import build_accounts
+from sandbox.settings import SandboxSettings
 from sandbox.store import Store
 
+SIGNUPS_PER_ORDER = 0.45  # a bit more than the first orders of registered customers: some never order
+ORDER_TABLES = (
+    "customers",
+    "orders",
+    "order_lines",
+    "shipments",
+    "shipment_lines",
+    "returns",
+    "return_lines",
+)
 
-def generate(store: Store, settings: object) -> None:
-    raise NotImplementedError("the generator has not landed yet")
+
+def product_count(orders: int) -> int:
+    return min(600, max(60, orders // 50))
+
+
+def early_signups(orders: int) -> int:
+    """Customers registered before the two years: the brand existed before the dataset starts."""
+    return min(50_000, max(20, orders // 10))
+
+
+def account_count(orders: int) -> int:
+    return min(300, max(8, orders // 500))
+
+
+def generate(store: Store, settings: SandboxSettings) -> None:
+    seed = settings.seed
+    now = settings.now if settings.now.tzinfo else settings.now.replace(tzinfo=UTC)  # naive means UTC
+    end = int(now.timestamp())
+    start, _ = window(end)
+    insert_reference(store)
+    insert_catalog(
+        store, random.Random(f"{seed}:catalog"), CatalogTimes(start, end), product_count(settings.orders)
+    )
+    accounts, account_rows, buyer_rows = build_accounts(
+        random.Random(f"{seed}:accounts"), account_count(settings.orders), start, end
+    )
+    insert_rows(store, "accounts", account_rows)
+    insert_rows(store, "buyers", buyer_rows)
+
+    rng = random.Random(f"{seed}:orders")
+    buffers = {table: TableBuffer(store, table) for table in ORDER_TABLES}
+    ids = IdSequences()
+    customers = CustomerFactory(rng, buffers["customers"].append, ids.customer, end)
+    for at in sorted(rng.randrange(start - 400 * DAY, start) for _ in range(early_signups(settings.orders))):
+        customers.sign_up(at)
+    factory = OrderFactory(rng, seed, CatalogIndex.from_store(store), customers, accounts, ids)
+    lifecycle = Lifecycle(rng, IdSequences(), end)  # provisional ids: `CreationOrder` numbers them
+    creation_order = CreationOrder(lambda table, row: buffers[table].append(row))
+    times = order_times(random.Random(f"{seed}:timeline"), settings.orders, end, settings.timezone)
+    # Even a tiny dataset holds an order stuck on hold, a backordered one and, last, one awaiting payment.
+    stuck: dict[int, Stuck] = {
+        min(9, settings.orders - 1): "on_hold",
+        settings.orders - 2: "backordered",
+        settings.orders - 1: "awaiting_payment",
+    }
+    for index, at in enumerate(times):
+        creation_order.release(until=at)
+        built = factory.build(ids.order_number + index, at)
+        buffers["orders"].append(built.order)
+        for line in built.lines:
+            buffers["order_lines"].append(line)
+        creation_order.add(lifecycle.settle(built, stuck.get(index)))
+        if rng.random() < SIGNUPS_PER_ORDER:
+            customers.sign_up(at)
+    creation_order.release()
+    for buffer in buffers.values():
+        buffer.flush()
+    _anonymize_some(store, random.Random(f"{seed}:anonymization"), customers.anonymize_ids, end)
+
+
+def _anonymize_some(store: Store, rng: random.Random, customer_ids: list[int], end: int) -> None:
+    """Anonymize the chosen customers a while after their last change (never after the dataset's end)."""
+    if not customer_ids:
+        return
+    last_changes = dict(
+        store.connection.execute(
+            "SELECT c.customer_id, epoch(greatest(c.updated_at, coalesce(max(o.updated_at), c.updated_at)))::BIGINT "
+            "FROM customers c LEFT JOIN orders o USING (customer_id) "
+            f"WHERE c.customer_id IN ({', '.join(str(i) for i in customer_ids)}) GROUP BY c.customer_id, c.updated_at"
+        ).fetchall()
+    )
+    times = [
+        datetime.fromtimestamp(min(end, last_changes[i] + rng.randrange(DAY, 90 * DAY)), UTC).replace(
+            tzinfo=None
+        )
+        for i in customer_ids
+    ]
+    anonymize(store.connection, customer_ids, times)
