@@ -15,6 +15,10 @@ and the events Centra would queue are emitted through `sandbox.events.emit`:
 | anonymized_customers  | customers and their orders' addresses  | Customer UPDATED, Order UPDATED                     |
 | renamed_products      | products (order lines keep old names)  | Product UPDATED, ProductVariant DEPENDENT_DATA_CHANGED |
 | stock_changes         | stock                                  | none: Centra confirms no stock events, stock is polled |
+| completed_returns     | pending returns completed              | Return COMPLETED, Order UPDATED                     |
+| reopened_returns      | completed returns un-completed         | Return UPDATED, Order UPDATED                       |
+| deleted_shipments     | unshipped shipments deleted            | Shipment DELETED, Order UPDATED                     |
+| cancelled_orders      | unshipped orders cancelled whole       | Order UPDATED                                       |
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ from typing import Any
 
 from sandbox.events import emit
 from sandbox.generator.anonymization import anonymize
+from sandbox.generator.later_changes import (
+    cancel_orders,
+    complete_returns,
+    delete_unshipped_shipments,
+    reopen_returns,
+)
 from sandbox.generator.order_changes import ChangeContext, add_orders, add_returns, cancel_lines, move_orders
 from sandbox.state import SandboxState
 
@@ -46,6 +56,10 @@ class ChangeSet:
     anonymized_customers: int = 0
     renamed_products: int = 0
     stock_changes: int = 0  # (warehouse, size) rows whose physical quantity moves
+    completed_returns: int = 0  # pending returns completed
+    reopened_returns: int = 0  # completed returns un-completed
+    deleted_shipments: int = 0  # shipments deleted before they shipped
+    cancelled_orders: int = 0  # unshipped orders cancelled whole
 
 
 @dataclass
@@ -60,6 +74,10 @@ class ChangeSetResult:
     anonymized_customer_ids: list[int] = field(default_factory=list)
     renamed_product_ids: list[int] = field(default_factory=list)
     changed_stock: list[tuple[int, int]] = field(default_factory=list)  # (warehouse_id, product_size_id)
+    completed_return_ids: list[int] = field(default_factory=list)
+    reopened_return_ids: list[int] = field(default_factory=list)
+    deleted_shipment_ids: list[int] = field(default_factory=list)
+    cancelled_order_numbers: list[int] = field(default_factory=list)
     events_emitted: int = 0
 
 
@@ -102,6 +120,10 @@ def apply_change_set(state: SandboxState, change_set: ChangeSet) -> ChangeSetRes
         result.anonymized_customer_ids = _anonymize_customers(ctx, change_set.anonymized_customers)
         result.renamed_product_ids = _rename_products(ctx, change_set.renamed_products)
         result.changed_stock = _change_stock(ctx, change_set.stock_changes)
+        result.completed_return_ids = complete_returns(ctx, change_set.completed_returns)
+        result.reopened_return_ids = reopen_returns(ctx, change_set.reopened_returns)
+        result.deleted_shipment_ids = delete_unshipped_shipments(ctx, change_set.deleted_shipments)
+        result.cancelled_order_numbers = cancel_orders(ctx, change_set.cancelled_orders)
     return result
 
 

@@ -14,7 +14,7 @@ from sandbox.state import SandboxState
 from tests.sandbox.test_generator import CONSISTENCY_CHECKS, INTEGRITY_CHECKS, fingerprint
 
 ORDERS = 1500
-LISTENED_TYPES = ("Order", "Return", "Customer", "Product", "ProductVariant")
+LISTENED_TYPES = ("Order", "Return", "Customer", "Product", "ProductVariant", "Shipment")
 
 
 def sandbox(events_enabled: bool = True, listen: bool = True, seed: int = 3) -> SandboxState:
@@ -221,9 +221,72 @@ def test_stock_changes_move_physical_stock_without_events(state: SandboxState) -
     assert events(state) == Counter()
 
 
+def test_pending_returns_get_completed_and_completed_ones_reopened(state: SandboxState) -> None:
+    result = apply_change_set(state, ChangeSet(seed=8, completed_returns=3, reopened_returns=2))
+    assert len(result.completed_return_ids) == 3
+    assert len(result.reopened_return_ids) == 2
+    assert not set(result.completed_return_ids) & set(result.reopened_return_ids)
+    for return_id in result.completed_return_ids:
+        row = state.store.rows("SELECT * FROM returns WHERE return_id = ?", [return_id])[0]
+        assert row["is_completed"]
+        assert row["completed_at"] == row["updated_at"] == now(state)
+    for return_id in result.reopened_return_ids:
+        row = state.store.rows("SELECT * FROM returns WHERE return_id = ?", [return_id])[0]
+        assert not row["is_completed"]
+        assert row["completed_at"] is None
+        assert row["updated_at"] == now(state)
+    queued = events(state)
+    assert {k for k in queued if k[0] == "Return"} == {
+        *(("Return", "COMPLETED", str(i)) for i in result.completed_return_ids),
+        *(("Return", "UPDATED", str(i)) for i in result.reopened_return_ids),
+    }
+
+
+def test_unshipped_shipments_are_deleted_and_their_orders_touched(state: SandboxState) -> None:
+    unshipped = state.store.scalar("SELECT count(*) FROM shipments WHERE NOT is_shipped")
+    assert unshipped > 0
+    result = apply_change_set(state, ChangeSet(seed=9, deleted_shipments=1))
+    assert len(result.deleted_shipment_ids) == 1
+    shipment_id = result.deleted_shipment_ids[0]
+    assert state.store.scalar("SELECT count(*) FROM shipments WHERE shipment_id = ?", [shipment_id]) == 0
+    assert state.store.scalar("SELECT count(*) FROM shipment_lines WHERE shipment_id = ?", [shipment_id]) == 0
+    assert ("Shipment", "DELETED", str(shipment_id)) in events(state)
+    assert (
+        state.store.rows(
+            "SELECT order_number FROM orders WHERE status = 'PROCESSING' AND order_number NOT IN "
+            "(SELECT order_number FROM shipments)"
+        )
+        == []
+    )
+
+
+def test_whole_orders_are_cancelled_with_their_line_quantities_kept(state: SandboxState) -> None:
+    candidates = state.store.scalar("SELECT count(*) FROM orders WHERE status IN ('PENDING', 'CONFIRMED')")
+    assert candidates >= 2
+    before = {
+        row["order_line_id"]: row["quantity"]
+        for row in state.store.rows("SELECT order_line_id, quantity FROM order_lines")
+    }
+    result = apply_change_set(state, ChangeSet(seed=10, cancelled_orders=2))
+    numbers = ", ".join(map(str, result.cancelled_order_numbers))
+    assert len(result.cancelled_order_numbers) == 2
+    assert {
+        r["status"] for r in state.store.rows(f"SELECT status FROM orders WHERE order_number IN ({numbers})")
+    } == {"CANCELLED"}
+    after = {
+        row["order_line_id"]: row["quantity"]
+        for row in state.store.rows("SELECT order_line_id, quantity FROM order_lines")
+    }
+    assert after == before
+    assert {k for k in events(state) if k[0] == "Order"} == {
+        ("Order", "UPDATED", str(n)) for n in result.cancelled_order_numbers
+    }
+
+
 EVERYTHING = ChangeSet(
     seed=11, new_orders=10, status_changes=10, cancelled_lines=5, new_returns=4, deleted_returns=3,
-    anonymized_customers=2, renamed_products=2, stock_changes=5,
+    anonymized_customers=2, renamed_products=2, stock_changes=5, completed_returns=2, reopened_returns=2,
+    deleted_shipments=1, cancelled_orders=2,
 )  # fmt: skip
 
 
