@@ -1,0 +1,135 @@
+"""Orders with lines, shipments and returns from the sandbox's GraphQL API into DuckDB, incrementally."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sandbox.changes import ChangeSet
+from sandbox.server import RunningSandbox
+from tests.pipelines.loading_support import GENEROUS_QUOTAS, ORDER_FAMILY, count, rows, run_load, table
+
+SandboxFactory = Callable[..., AbstractContextManager[RunningSandbox]]
+CHANGES = ChangeSet(
+    seed=5, new_orders=6, status_changes=8, old_order_age_days=40, cancelled_lines=6, new_returns=3,
+    deleted_returns=2, completed_returns=2, reopened_returns=1, deleted_shipments=1, cancelled_orders=2,
+)  # fmt: skip
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: SandboxFactory) -> Iterator[RunningSandbox]:
+    with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS) as running:
+        yield running
+
+
+def truth(sandbox: RunningSandbox, sql: str) -> set[tuple[object, ...]]:
+    return {tuple(row.values()) for row in sandbox.state.store.rows(sql)}
+
+
+def loaded(warehouse: Path, sql: str) -> set[tuple[object, ...]]:
+    return set(rows(warehouse, sql))
+
+
+def assert_family_matches_sandbox(
+    sandbox: RunningSandbox, warehouse: Path, since: datetime | None = None
+) -> None:
+    """Orders (created since `since`) and all that hangs off them equal the sandbox's own data."""
+    cut = (since or datetime(1970, 1, 1, tzinfo=UTC)).replace(tzinfo=None)
+    scope = f"order_number IN (SELECT order_number FROM orders WHERE created_at >= '{cut}')"
+    scoped = f"order_number IN (SELECT order_number FROM centra_raw.orders WHERE created_at >= '{cut}+00')"
+    assert loaded(
+        warehouse, f"SELECT order_number, status, is_on_hold FROM centra_raw.orders WHERE {scoped}"
+    ) == truth(sandbox, f"SELECT order_number, status, is_on_hold FROM orders WHERE {scope}")
+    assert loaded(
+        warehouse,
+        f"SELECT order_line_id, quantity, cancelled_quantity FROM centra_raw.orders__lines WHERE {scoped}",
+    ) == truth(sandbox, f"SELECT order_line_id, quantity, cancelled_quantity FROM order_lines WHERE {scope}")
+    assert loaded(
+        warehouse, f"SELECT shipment_number, is_shipped FROM centra_raw.orders__shipments WHERE {scoped}"
+    ) == truth(sandbox, f"SELECT shipment_number, is_shipped FROM shipments WHERE {scope}")
+    assert loaded(
+        warehouse, f"SELECT return_id, is_completed FROM centra_raw.orders__returns WHERE {scoped}"
+    ) == truth(sandbox, f"SELECT return_id, is_completed FROM returns WHERE {scope}")
+    assert loaded(
+        warehouse, f"SELECT return_line_id FROM centra_raw.orders__returns__lines WHERE {scoped}"
+    ) == truth(
+        sandbox,
+        "SELECT return_line_id FROM return_lines WHERE return_id IN "
+        f"(SELECT return_id FROM returns WHERE {scope})",
+    )
+
+
+def test_first_load_equals_the_sandbox_and_a_second_run_changes_nothing(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    run_load(sandbox, warehouse)
+    sandbox_counts = sandbox.control.truth()
+    for loaded_table, sandbox_table in ORDER_FAMILY.items():
+        assert count(warehouse, loaded_table) == sandbox_counts[sandbox_table], loaded_table
+    assert_family_matches_sandbox(sandbox, warehouse)
+    before = {name: table(warehouse, name) for name in ORDER_FAMILY}
+    run_load(sandbox, warehouse)
+    assert {name: table(warehouse, name) for name in ORDER_FAMILY} == before
+
+
+def test_money_timestamps_and_ids_equal_the_sandbox_values(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    run_load(sandbox, warehouse)
+    expected = truth(
+        sandbox,
+        "SELECT order_number, order_id, currency_code, conversion_rate, created_at FROM orders",
+    )
+    got = loaded(
+        warehouse,
+        "SELECT order_number, order_id, currency_code, conversion_rate, created_at FROM centra_raw.orders",
+    )
+    assert {(n, i, c, Decimal(r), t.astimezone(UTC).replace(tzinfo=None)) for n, i, c, r, t in got} == {
+        (n, i, c, Decimal(r), t) for n, i, c, r, t in expected
+    }
+    assert {c for _, _, c, _, _ in got} >= {"SEK", "EUR"}
+    summer = [t for *_, t in got if t.astimezone(UTC).month in (6, 7, 8)]
+    winter = [t for *_, t in got if t.astimezone(UTC).month in (12, 1, 2)]
+    assert summer
+    assert winter
+    assert loaded(
+        warehouse, "SELECT order_line_id, unit_price_amount, line_amount FROM centra_raw.orders__lines"
+    ) == {
+        (i, Decimal(p), Decimal(q) * Decimal(p))
+        for i, p, q in truth(sandbox, "SELECT order_line_id, unit_price, quantity FROM order_lines")
+    }
+
+
+def test_without_updated_at_a_lookback_run_reflects_changes_on_recent_orders(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    assert run_load(sandbox, warehouse)["orders_strategy"] == "backfill"
+    result = sandbox.control.apply_change_set(CHANGES)
+    assert result.status_changed_order_numbers
+    assert run_load(sandbox, warehouse)["orders_strategy"] == "created_at_lookback"
+    newest = rows(warehouse, "SELECT max(created_at) FROM centra_raw.orders")[0][0]
+    window_start = newest.astimezone(UTC) - timedelta(days=60)
+    assert_family_matches_sandbox(sandbox, warehouse, since=window_start)
+    assert set(result.new_order_numbers) <= {
+        n for (n,) in rows(warehouse, "SELECT order_number FROM centra_raw.orders")
+    }
+    # A reconcile run with a long lookback catches the rest (changes on orders older than the window).
+    run_load(sandbox, warehouse, reconcile=True, order_lookback_days=3650)
+    assert_family_matches_sandbox(sandbox, warehouse)
+
+
+def test_with_updated_at_every_change_arrives(sandbox_factory: SandboxFactory, tmp_path: Path) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS, order_updated_at=True) as sandbox:
+        run_load(sandbox, warehouse)
+        sandbox.control.apply_change_set(CHANGES)
+        state = run_load(sandbox, warehouse, order_lookback_days=0)
+        assert state["orders_strategy"] == "updated_at"
+        assert count(warehouse, "orders") == sandbox.control.truth()["orders"]
+        assert_family_matches_sandbox(sandbox, warehouse)
