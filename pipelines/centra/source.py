@@ -2,7 +2,7 @@
 
 Configuration comes the dlt way (`.dlt/config.toml`, `.dlt/secrets.toml`, or `SOURCES__CENTRA__*`
 environment variables). At the start of a run the source reads the instance's schema once, checks every
-query it will send, and then picks each resource's incremental strategy.
+query it will send, and then lets each resource pick its incremental strategy.
 """
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ from datetime import date
 from typing import Any
 
 import dlt
-from dlt.extract.resource import DltResource
 
 from pipelines.centra.budget import RateBudget
-from pipelines.centra.capabilities import Capabilities, detect
+from pipelines.centra.capabilities import detect
+from pipelines.centra.errors import CentraConfigError
+from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
-from pipelines.centra.resources.orders import orders_resource
+from pipelines.centra.resources import orders
 from pipelines.centra.settings import CentraSettings, parse_start_date
 
-QUERIES_BY_RESOURCE = {"orders": ["orders", "first_order"]}
+FAMILIES: dict[str, ResourceFamily] = {family.name: family for family in (orders.FAMILY,)}
 
 
 @dlt.source(name="centra", max_table_nesting=2)
@@ -43,17 +44,13 @@ def centra_source(
         rate_limit_share=float(rate_limit_share),
         reconcile=bool(reconcile),
     )
+    chosen = list(resources or FAMILIES)
+    unknown = sorted(set(chosen) - set(FAMILIES))
+    if unknown:
+        raise CentraConfigError(f"unknown resources {unknown}; choose from {sorted(FAMILIES)}")
     client = CentraGraphQLClient(
         settings.graphql_url, settings.api_token, budget=RateBudget(settings.rate_limit_share)
     )
     capabilities = detect(client)
-    chosen = list(resources or QUERIES_BY_RESOURCE)
-    capabilities.check_queries([query for name in chosen for query in QUERIES_BY_RESOURCE[name]])
-    return [build(name, client, settings, capabilities) for name in chosen]
-
-
-def build(
-    name: str, client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
-) -> DltResource:
-    builders = {"orders": orders_resource}
-    return builders[name](client, settings, capabilities)
+    capabilities.check_queries([query for name in chosen for query in FAMILIES[name].queries])
+    return [resource for name in chosen for resource in FAMILIES[name].build(client, settings, capabilities)]

@@ -173,3 +173,134 @@ ORDERS = TableSpec(
         (("returns", "lines"), RETURN_LINES),
     ),
 )
+
+CUSTOMERS = TableSpec(
+    "customers",
+    "one row per DTC customer (registered or guest; two customers may share an email)",
+    ("customer_id",),
+    _cols(
+        "customer_id:bigint email:text first_name:text last_name:text gender:text phone_number:text "
+        "is_registered:bool has_newsletter:bool country_code:text created_at:timestamp updated_at:timestamp"
+    ),
+)
+ACCOUNTS = TableSpec(
+    "accounts",
+    "one row per wholesale account",
+    ("account_id",),
+    _cols(
+        "account_id:bigint name:text status:text market_id:bigint pricelist_id:bigint "
+        "discount_percent:percent created_at:timestamp updated_at:timestamp"
+    ),
+)
+BUYERS = TableSpec(
+    "buyers",
+    "one row per wholesale buyer (a person buying for an account)",
+    ("buyer_id",),
+    _cols(
+        "buyer_id:bigint account_id:bigint email:text first_name:text last_name:text status:text "
+        "created_at:timestamp updated_at:timestamp"
+    ),
+)
+STORES = TableSpec(
+    "stores",
+    "one row per store",
+    ("store_id",),
+    _cols("store_id:bigint name:text store_type:text"),
+    "replace",
+)
+MARKETS = TableSpec(
+    "markets",
+    "one row per market",
+    ("market_id",),
+    _cols("market_id:bigint name:text store_id:bigint country_codes:json"),
+    "replace",
+)
+PRICELISTS = TableSpec(
+    "pricelists",
+    "one row per pricelist",
+    ("pricelist_id",),
+    _cols("pricelist_id:bigint name:text status:text currency_code:text store_id:bigint country_codes:json"),
+    "replace",
+)
+CURRENCIES = TableSpec(
+    "currencies",
+    "one row per currency; exactly one is the base currency",
+    ("currency_code",),
+    _cols("currency_code:text currency_id:bigint name:text is_base:bool"),
+    "replace",
+)
+COUNTRIES = TableSpec(
+    "countries",
+    "one row per country",
+    ("country_code",),
+    _cols("country_code:text country_id:bigint name:text continent:text is_eu:bool"),
+    "replace",
+)
+WAREHOUSES = TableSpec(
+    "warehouses",
+    "one row per warehouse",
+    ("warehouse_id",),
+    _cols("warehouse_id:bigint name:text status:text country_code:text threshold:bigint"),
+    "replace",
+)
+BRANDS = TableSpec(
+    "brands", "one row per brand", ("brand_id",), _cols("brand_id:bigint name:text"), "replace"
+)
+COLLECTIONS = TableSpec(
+    "collections",
+    "one row per collection",
+    ("collection_id",),
+    _cols("collection_id:bigint name:text status:text"),
+    "replace",
+)
+SIZES = TableSpec(
+    "sizes",
+    "one row per size of a size chart",
+    ("size_id",),
+    _cols("size_id:bigint size_chart_id:bigint size_chart_name:text name:text"),
+    "replace",
+)
+PRODUCTS = TableSpec(
+    "products",
+    "one row per product",
+    ("product_id",),
+    _cols(
+        "product_id:bigint name:text status:text product_number:text brand_id:bigint collection_id:bigint "
+        "size_chart_id:bigint is_bundle:bool harmonized_commodity_code:text created_at:timestamp "
+        "updated_at:timestamp"
+    ),
+)
+VARIANTS = TableSpec(
+    "variants",
+    "one row per product variant (a colour of a product)",
+    ("variant_id",),
+    _cols(
+        "variant_id:bigint product_id:bigint name:text status:text variant_number:text unit_cost_amount:money "
+        "unit_cost_currency_code:text created_at:timestamp updated_at:timestamp"
+    ),
+)
+PRODUCT_SIZES = TableSpec(
+    "product_sizes",
+    "one row per product size, the sellable unit (SKU)",
+    ("size_id",),
+    _cols(
+        "size_id:bigint variant_id:bigint product_id:bigint size_chart_size_id:bigint size_name:text "
+        "size_number:text sku:text ean:text upc:text is_preorder:bool"
+    ),
+)
+PRICES = TableSpec(
+    "prices",
+    "one row per variant × pricelist",
+    ("variant_id", "pricelist_id"),
+    _cols("variant_id:bigint pricelist_id:bigint price_amount:money currency_code:text"),
+)
+STOCK = TableSpec(
+    "stock",
+    "one row per warehouse × product size at the snapshot time (the current snapshot; history downstream)",
+    ("warehouse_id", "size_id"),
+    _cols(
+        "warehouse_id:bigint size_id:bigint free_to_allocate_quantity:bigint physical_quantity:bigint "
+        "allocated_quantity:bigint snapshot_at:timestamp"
+    ),
+    "replace",
+)

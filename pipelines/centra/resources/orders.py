@@ -25,6 +25,7 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
+from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import utc_timestamp
 from pipelines.centra.paging import PageSizer
@@ -142,3 +143,10 @@ def orders_resource(
         state[STRATEGY] = strategy
 
     return dlt.resource(orders, name="orders", **ORDERS.resource_hints())
+
+
+FAMILY = ResourceFamily(
+    "orders",
+    ("orders", "first_order"),
+    lambda client, settings, caps: [orders_resource(client, settings, caps)],
+)
