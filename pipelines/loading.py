@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+
+from pipelines.centra.resources.order_events import MORE
 
 DATASET = "centra_raw"
 
@@ -30,3 +33,20 @@ def load(pipeline: dlt.Pipeline, source: Any) -> LoadInfo:
     info = pipeline.run(source, loader_file_format="parquet")
     info.raise_on_failed_jobs()
     return info
+
+
+def load_until_current(
+    pipeline: dlt.Pipeline, make_source: Callable[[], Any], max_rounds: int = 50
+) -> list[LoadInfo]:
+    """Load, and load again while the source says Centra's event queue holds more than one batch.
+
+    Each round commits before the next one confirms its events, so no event is confirmed for data that
+    was not committed.
+    """
+    infos = []
+    for _ in range(max_rounds):
+        infos.append(load(pipeline, make_source()))
+        source_state: dict[str, Any] = pipeline.state.get("sources", {}).get("centra", {})
+        if not source_state.get(MORE):
+            break
+    return infos

@@ -132,24 +132,34 @@ class CentraGraphQLClient:
         return rows
 
     def execute(
-        self, query: str, variables: Mapping[str, Any] | None = None, *, name: str | None = None
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        name: str | None = None,
+        mutation: bool = False,
     ) -> GraphQLResult:
         """Run one query; `name` keys the complexity estimate used for pacing (defaults to the query)."""
         if not self.budget.configured or self.budget.requests % self.align_every == self.align_every - 1:
             self.rate_limits()
         key = name or query
-        return self._send(query, variables, key, estimated=self._observed.get(key, 100))
+        return self._send(query, variables, key, estimated=self._observed.get(key, 100), mutation=mutation)
 
     def observed_complexity(self, name: str) -> int | None:
         return self._observed.get(name)
 
     def _send(
-        self, query: str, variables: Mapping[str, Any] | None, key: str, estimated: int
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None,
+        key: str,
+        estimated: int,
+        mutation: bool = False,
     ) -> GraphQLResult:
         body = {"query": query, "variables": dict(variables or {})}
         failures = rate_limited = 0
         while True:
-            self.budget.acquire(estimated)
+            self.budget.acquire(estimated, is_mutation=mutation)
             outcome = self._attempt(body)
             if isinstance(outcome, GraphQLResult):
                 self.budget.settle(estimated, outcome.complexity)

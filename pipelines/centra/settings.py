@@ -23,6 +23,7 @@ class CentraSettings:
     updated_at_overlap_hours: int = 24  # updatedAt windows start this much before the last run's start
     rate_limit_share: float = 0.5  # share of every rate-limit bucket this pipeline may use
     reconcile: bool = False  # also re-pull the lookback window when a cheaper strategy is available
+    use_events: bool = False  # Centra enabled the events system for this instance: follow its queue
 
     def __post_init__(self) -> None:
         url = urlparse(self.graphql_url or "")

@@ -33,6 +33,7 @@ def centra_source(
     order_lookback_days: int = 60,
     rate_limit_share: float = 0.5,
     reconcile: bool = False,
+    use_events: bool = False,
     resources: Sequence[str] | None = None,
 ) -> Any:
     settings = CentraSettings(
@@ -43,6 +44,7 @@ def centra_source(
         order_lookback_days=int(order_lookback_days),
         rate_limit_share=float(rate_limit_share),
         reconcile=bool(reconcile),
+        use_events=bool(use_events),
     )
     chosen = list(resources or FAMILIES)
     unknown = sorted(set(chosen) - set(FAMILIES))

@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 
 from pipelines.centra import centra_source
-from pipelines.loading import centra_pipeline, load
+from pipelines.loading import centra_pipeline, load_until_current
 from sandbox.server import RunningSandbox
 from sandbox.settings import RateLimitQuotas
 
@@ -31,7 +31,7 @@ def run_load(sandbox: RunningSandbox, warehouse: Path, **source_args: Any) -> di
     args: dict[str, Any] = {"graphql_url": sandbox.graphql_url, "api_token": "sandbox-token",
                             "rate_limit_share": 1.0, **source_args}  # fmt: skip
     pipeline = centra_pipeline(warehouse)
-    load(pipeline, centra_source(**args))
+    load_until_current(pipeline, lambda: centra_source(**args))
     state: dict[str, Any] = pipeline.state["sources"]["centra"]  # type: ignore[index]
     return state
 

@@ -133,3 +133,42 @@ def test_with_updated_at_every_change_arrives(sandbox_factory: SandboxFactory, t
         assert state["orders_strategy"] == "updated_at"
         assert count(warehouse, "orders") == sandbox.control.truth()["orders"]
         assert_family_matches_sandbox(sandbox, warehouse)
+
+
+def test_with_events_every_change_arrives_and_events_are_confirmed_after_commit(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS, events_enabled=True) as sandbox:
+        store = sandbox.state.store
+        assert run_load(sandbox, warehouse, use_events=True)["orders_strategy"] == "backfill"
+        assert store.scalar("SELECT count(*) FROM event_listeners WHERE integration_name = 'centra-elt'") == 3
+        result = sandbox.control.apply_change_set(CHANGES)
+        assert result.events_emitted > 0
+        state = run_load(sandbox, warehouse, use_events=True, order_lookback_days=0)
+        assert state["orders_strategy"] == "events"
+        assert_family_matches_sandbox(sandbox, warehouse)
+        processed = set(state["orders_events_to_confirm"])
+        assert processed
+        # Committed but not yet confirmed: the next run confirms them before reading more.
+        assert store.scalar("SELECT count(*) FROM events WHERE confirmed_at IS NOT NULL") == 0
+        run_load(sandbox, warehouse, use_events=True)
+        confirmed = {
+            row["event_id"]
+            for row in store.rows("SELECT event_id FROM events WHERE confirmed_at IS NOT NULL")
+        }
+        assert confirmed == processed
+
+
+def test_a_queue_longer_than_one_batch_is_drained_in_rounds(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS, events_enabled=True) as sandbox:
+        run_load(sandbox, warehouse, use_events=True)
+        sandbox.control.apply_change_set(
+            ChangeSet(seed=9, new_orders=150, status_changes=120, cancelled_lines=40)
+        )
+        assert sandbox.state.store.scalar("SELECT count(*) FROM events") > 200
+        run_load(sandbox, warehouse, use_events=True)
+        assert_family_matches_sandbox(sandbox, warehouse)

@@ -2,6 +2,8 @@
 
 Strategy, chosen per run from the instance's capabilities and the source state:
 - first run (no state): backfill by `createdAt` windows of `window_days` from `start_date`;
+- events enabled (`use_events` and the instance has the events API): re-fetch the orders named by the
+  next batch of queued events (see `order_events.py` for when events are confirmed);
 - `OrderFilter.updatedAt` offered: every order updated since the newest `updatedAt` seen, less an overlap;
 - otherwise: every order created since the newest `createdAt` seen, less `order_lookback_days`, so status
   changes, cancellations, shipments and returns on recent orders still arrive (older changes need a
@@ -15,7 +17,7 @@ neither shift nor repeat a page.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,12 +32,22 @@ from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import utc_timestamp
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.queries import query_text
+from pipelines.centra.resources.order_events import (
+    BATCH,
+    MORE,
+    TO_CONFIRM,
+    changed_order_numbers,
+    confirm_committed,
+    read_batch,
+    subscribe,
+)
 from pipelines.centra.resources.order_rows import order_record
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ORDERS
 
 log = logging.getLogger(__name__)
 CREATED_MARK, UPDATED_MARK, STRATEGY = "orders_created_max", "orders_updated_max", "orders_strategy"
+NUMBERS_PER_FILTER = 100
 
 
 @dataclass(frozen=True)
@@ -121,25 +133,60 @@ def _newest(current: str | None, seen: datetime | None) -> str | None:
     return current
 
 
+def _records(
+    client: CentraGraphQLClient,
+    settings: CentraSettings,
+    wheres: Iterable[dict[str, Any]],
+    marks: dict[str, Any],
+) -> Iterator[list[dict[str, Any]]]:
+    """Canonical order records for every filter, page by page; `marks` keeps the newest timestamps seen."""
+    sizer = PageSizer(client.budget)
+    for where in wheres:
+        for nodes in fetch_window(client, where, sizer):
+            records = [order_record(node, settings.timezone) for node in nodes]
+            for record in records:
+                marks[CREATED_MARK] = _newest(marks.get(CREATED_MARK), record["created_at"])
+                marks[UPDATED_MARK] = _newest(marks.get(UPDATED_MARK), record["updated_at"])
+            yield records
+
+
+def _event_wheres(client: CentraGraphQLClient, state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Confirm what the last committed load carried, read the next batch, and filter its orders."""
+    confirmed = confirm_committed(client, state)
+    events = read_batch(client)
+    numbers = sorted(changed_order_numbers(events))
+    log.info("orders: confirmed %d events, read %d, %d orders changed", confirmed, len(events), len(numbers))
+    state[TO_CONFIRM] = [int(event["id"]) for event in events]
+    state[MORE] = len(events) >= BATCH
+    return [
+        {"number": numbers[i : i + NUMBERS_PER_FILTER]} for i in range(0, len(numbers), NUMBERS_PER_FILTER)
+    ]
+
+
 def orders_resource(
     client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
 ) -> DltResource:
+    events = settings.use_events and capabilities.events
+    if settings.use_events and not capabilities.events:
+        log.warning("SOURCES__CENTRA__USE_EVENTS is on but this instance has no events API; using %s",
+                    "updatedAt" if capabilities.order_updated_at else "the createdAt lookback")  # fmt: skip
+
     def orders() -> Iterator[list[dict[str, Any]]]:
         state = dlt.current.source_state()
-        first = first_order_at(client, settings) if CREATED_MARK not in state else None
-        strategy, windows = plan_windows(settings, capabilities, state, datetime.now(UTC), first)
-        log.info("orders: %s over %d window(s)", strategy, len(windows))
-        sizer = PageSizer(client.budget)
-        created, updated = state.get(CREATED_MARK), state.get(UPDATED_MARK)
-        for window in windows:
-            for nodes in fetch_window(client, window.where(settings.timezone), sizer):
-                records = [order_record(node, settings.timezone) for node in nodes]
-                for record in records:
-                    created = _newest(created, record["created_at"])
-                    updated = _newest(updated, record["updated_at"])
-                yield records
-        state[CREATED_MARK] = created or settings.start.isoformat()
-        state[UPDATED_MARK] = updated or state[CREATED_MARK]
+        if events:
+            subscribe(client)  # before any backfill, so nothing changed meanwhile is missed
+        marks = {CREATED_MARK: state.get(CREATED_MARK), UPDATED_MARK: state.get(UPDATED_MARK)}
+        if events and CREATED_MARK in state and not settings.reconcile:
+            strategy, wheres = "events", _event_wheres(client, state)
+        else:
+            first = first_order_at(client, settings) if CREATED_MARK not in state else None
+            strategy, windows = plan_windows(settings, capabilities, state, datetime.now(UTC), first)
+            wheres = [window.where(settings.timezone) for window in windows]
+            state[MORE] = False
+        log.info("orders: %s over %d filter(s)", strategy, len(wheres))
+        yield from _records(client, settings, wheres, marks)
+        state[CREATED_MARK] = marks[CREATED_MARK] or settings.start.isoformat()
+        state[UPDATED_MARK] = marks[UPDATED_MARK] or state[CREATED_MARK]
         state[STRATEGY] = strategy
 
     return dlt.resource(orders, name="orders", **ORDERS.resource_hints())
@@ -147,6 +194,6 @@ def orders_resource(
 
 FAMILY = ResourceFamily(
     "orders",
-    ("orders", "first_order"),
+    ("orders", "first_order", "order_events", "set_order_listeners", "confirm_events"),
     lambda client, settings, caps: [orders_resource(client, settings, caps)],
 )

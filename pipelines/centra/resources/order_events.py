@@ -1,0 +1,91 @@
+"""The events strategy for orders: Centra's queue tells which orders changed; we re-fetch those.
+
+Confirming is the delicate part. Centra hands out the oldest unconfirmed events again and again until they
+are confirmed, and an event confirmed before its data is committed is lost for good. So a run records the
+ids it processed in dlt state, which is committed with the load, and the *next* run confirms them before
+reading more: a crash before the commit leaves them unconfirmed (they are read and merged again), a crash
+after it leaves them recorded (they are confirmed next time). A full batch means more are queued:
+`orders_events_more` asks the runner for another round.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import dlt
+
+from pipelines.centra.graphql_client import CentraGraphQLClient
+from pipelines.centra.queries import query_text
+
+log = logging.getLogger(__name__)
+BATCH = 200
+TO_CONFIRM, MORE = "orders_events_to_confirm", "orders_events_more"
+_DELETED_CHILD_LOOKUP = {
+    "Return": ("orders__returns", "return_id"),
+    "Shipment": ("orders__shipments", "shipment_id"),
+}
+
+
+def subscribe(client: CentraGraphQLClient) -> None:
+    result = client.execute(query_text("set_order_listeners"), name="set_order_listeners", mutation=True)
+    errors = result.data["setEventListeners"]["userErrors"]
+    if errors:
+        log.warning("Centra refused the event listeners: %s", "; ".join(e["message"] for e in errors))
+
+
+def confirm_committed(client: CentraGraphQLClient, state: dict[str, Any]) -> int:
+    """Confirm the events whose orders the previous, committed load carried."""
+    ids = [int(i) for i in state.get(TO_CONFIRM) or []]
+    if ids:
+        result = client.execute(
+            query_text("confirm_events"), {"ids": ids}, name="confirm_events", mutation=True
+        )
+        for problem in result.data["confirmEvents"]["userErrors"]:
+            log.warning("confirming events: %s", problem["message"])
+    state[TO_CONFIRM] = []
+    return len(ids)
+
+
+def read_batch(client: CentraGraphQLClient) -> list[dict[str, Any]]:
+    result = client.execute(query_text("order_events"), {"limit": BATCH}, name="order_events")
+    events: list[dict[str, Any]] = result.data["events"]
+    return events
+
+
+def changed_order_numbers(events: Iterable[dict[str, Any]]) -> set[int]:
+    """Orders to re-fetch: the events' objects name them; deleted children are looked up in the warehouse."""
+    numbers: set[int] = set()
+    deleted: dict[str, list[int]] = {}
+    for event in events:
+        found = event.get("object") or {}
+        if "number" in found:
+            numbers.add(int(found["number"]))
+        elif (found.get("order") or {}).get("number") is not None:
+            numbers.add(int(found["order"]["number"]))
+        elif event["objectType"] == "Order":
+            numbers.add(int(event["objectReference"]))
+        elif event["objectType"] in _DELETED_CHILD_LOOKUP:
+            deleted.setdefault(event["objectType"], []).append(int(event["objectReference"]))
+    return numbers | _orders_of_deleted_children(deleted)
+
+
+def _orders_of_deleted_children(deleted: dict[str, list[int]]) -> set[int]:
+    """A deleted return or shipment has no object any more: find its order in what we loaded before."""
+    if not deleted:
+        return set()
+    numbers: set[int] = set()
+    try:
+        with dlt.current.pipeline().sql_client() as client:
+            for object_type, ids in deleted.items():
+                table, key = _DELETED_CHILD_LOOKUP[object_type]
+                placeholders = ", ".join(str(int(i)) for i in ids)
+                rows = client.execute_sql(
+                    f"SELECT DISTINCT order_number FROM {client.make_qualified_table_name(table)} "
+                    f"WHERE {key} IN ({placeholders})"
+                )
+                numbers.update(int(row[0]) for row in rows or [])
+    except Exception as error:  # the table may not exist yet; the order's own event usually follows
+        log.warning("could not look up the orders of deleted %s: %s", sorted(deleted), error)
+    return numbers
