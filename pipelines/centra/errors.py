@@ -18,9 +18,12 @@ class CentraAuthError(CentraError):
 class CentraPermissionError(CentraError):
     """The token lacks a permission; `permission` names it when Centra said which."""
 
-    def __init__(self, message: str, permission: str | None = None) -> None:
+    def __init__(
+        self, message: str, permission: str | None = None, paths: list[list[str | int]] | None = None
+    ) -> None:
         super().__init__(message)
         self.permission = permission
+        self.paths = paths or []  # where in the answer Centra refused a field
 
 
 class CentraSchemaError(CentraError):
@@ -37,3 +40,15 @@ class CentraUnavailableError(CentraError):
 
 class CentraResponseError(CentraError):
     """The API answered something that is not a valid response (truncated or non-JSON body)."""
+
+
+def find_centra_error(error: BaseException) -> CentraError | None:
+    """The CentraError behind `error`: dlt wraps what a resource raises in its own step errors."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, CentraError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

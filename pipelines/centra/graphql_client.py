@@ -269,7 +269,10 @@ def _query_error(errors: list[dict[str, Any]]) -> Exception:
             if permission
             else "grant the token the missing permission"
         )
-        return CentraPermissionError(f"the GraphQL token lacks a permission: {message} — {fix}", permission)
+        paths = [list(error["path"]) for error in errors if error.get("path")]
+        return CentraPermissionError(
+            f"the GraphQL token lacks a permission: {message} — {fix}", permission, paths
+        )
     if _category(errors) == "graphql" or any(hint in message for hint in _VALIDATION_HINTS):
         return CentraSchemaError(
             f"Centra rejected the query: {message} — the instance's schema differs from what centra-elt expects"

@@ -27,10 +27,12 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
+from pipelines.centra.errors import CentraPermissionError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import utc_timestamp
 from pipelines.centra.paging import PageSizer
+from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.queries import query_text
 from pipelines.centra.resources.order_events import (
     BATCH,
@@ -109,14 +111,12 @@ def first_order_at(client: CentraGraphQLClient, settings: CentraSettings) -> dat
 
 
 def fetch_window(
-    client: CentraGraphQLClient, where: dict[str, Any], sizer: PageSizer
+    client: CentraGraphQLClient, query: AdaptiveQuery, where: dict[str, Any], sizer: PageSizer
 ) -> Iterator[list[dict[str, Any]]]:
     after: str | None = None
     while True:
         first = sizer.size
-        result = client.execute(
-            query_text("orders"), {"where": where, "first": first, "after": after}, name="orders"
-        )
+        result = query.execute(client, {"where": where, "first": first, "after": after})
         connection = result.data["orderConnection"]
         yield [edge["node"] for edge in connection["edges"]]
         sizer.observe(result.complexity, first)
@@ -141,8 +141,9 @@ def _records(
 ) -> Iterator[list[dict[str, Any]]]:
     """Canonical order records for every filter, page by page; `marks` keeps the newest timestamps seen."""
     sizer = PageSizer(client.budget)
+    query = AdaptiveQuery("orders", query_text("orders"))
     for where in wheres:
-        for nodes in fetch_window(client, where, sizer):
+        for nodes in fetch_window(client, query, where, sizer):
             records = [order_record(node, settings.timezone) for node in nodes]
             for record in records:
                 marks[CREATED_MARK] = _newest(marks.get(CREATED_MARK), record["created_at"])
@@ -171,8 +172,7 @@ def orders_resource(
         log.warning("SOURCES__CENTRA__USE_EVENTS is on but this instance has no events API; using %s",
                     "updatedAt" if capabilities.order_updated_at else "the createdAt lookback")  # fmt: skip
 
-    def orders() -> Iterator[list[dict[str, Any]]]:
-        state = dlt.current.source_state()
+    def extract(state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         if events:
             subscribe(client)  # before any backfill, so nothing changed meanwhile is missed
         marks = {CREATED_MARK: state.get(CREATED_MARK), UPDATED_MARK: state.get(UPDATED_MARK)}
@@ -188,6 +188,12 @@ def orders_resource(
         state[CREATED_MARK] = marks[CREATED_MARK] or settings.start.isoformat()
         state[UPDATED_MARK] = marks[UPDATED_MARK] or state[CREATED_MARK]
         state[STRATEGY] = strategy
+
+    def orders() -> Iterator[list[dict[str, Any]]]:
+        try:
+            yield from extract(dlt.current.source_state())
+        except CentraPermissionError as error:
+            log.warning("orders: skipped, the run goes on without them — %s", error)
 
     return dlt.resource(orders, name="orders", **ORDERS.resource_hints())
 
