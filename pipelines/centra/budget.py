@@ -113,13 +113,22 @@ class RateBudget:
             self._sleep(wait)
             waited += wait
 
-    def settle(self, estimated: int, actual: int) -> None:
-        """Correct the complexity taken by `acquire` with what the response reported."""
+    def settle(self, estimated: int, actual: int, is_mutation: bool = False) -> None:
+        """Correct what `acquire` took with the complexity the response reported.
+
+        `acquire` takes tokens when the request leaves, Centra when it arrives. If Centra's bucket was full
+        in between, the refill we counted for the flight was lost there, so after the answer our copy may
+        hold at most a full bucket less this request's cost.
+        """
+        costs = {REQUEST: 1.0, COMPLEXITY: float(actual), MUTATION: 1.0 if is_mutation else 0.0}
+        now = self._monotonic()
         with self._lock:
             self.complexity_spent += actual
             for bucket in self.buckets:
                 if bucket.kind == COMPLEXITY:
                     bucket.tokens -= actual - estimated
+                bucket.refill(now)
+                bucket.tokens = min(bucket.tokens, bucket.capacity - min(costs[bucket.kind], bucket.capacity))
 
     def max_complexity_per_request(self, fraction: float = 0.25) -> int:
         """A page's complexity ceiling: a fraction of our share of the 10-second complexity bucket."""

@@ -34,6 +34,10 @@ class CentraQueryError(CentraError):
     """GraphQL answered with errors that are neither auth nor schema problems."""
 
 
+class CentraComplexityError(CentraQueryError):
+    """One query costs more complexity than the instance allows at once: ask for smaller pages."""
+
+
 class CentraUnavailableError(CentraError):
     """The API stayed unreachable, slow or broken after every retry."""
 

@@ -31,6 +31,7 @@ import httpx
 from pipelines.centra.budget import RateBudget
 from pipelines.centra.errors import (
     CentraAuthError,
+    CentraComplexityError,
     CentraConfigError,
     CentraPermissionError,
     CentraQueryError,
@@ -138,12 +139,15 @@ class CentraGraphQLClient:
         *,
         name: str | None = None,
         mutation: bool = False,
+        estimated_complexity: int | None = None,
     ) -> GraphQLResult:
-        """Run one query; `name` keys the complexity estimate used for pacing (defaults to the query)."""
+        """Run one query, paced by its expected complexity: `estimated_complexity` when the caller knows
+        better (a page of another size), else what the query `name` cost last time."""
         if not self.budget.configured or self.budget.requests % self.align_every == self.align_every - 1:
             self.rate_limits()
         key = name or query
-        return self._send(query, variables, key, estimated=self._observed.get(key, 100), mutation=mutation)
+        estimate = estimated_complexity or self._observed.get(key, 100)
+        return self._send(query, variables, key, estimated=estimate, mutation=mutation)
 
     def observed_complexity(self, name: str) -> int | None:
         return self._observed.get(name)
@@ -162,7 +166,7 @@ class CentraGraphQLClient:
             self.budget.acquire(estimated, is_mutation=mutation)
             outcome = self._attempt(body)
             if isinstance(outcome, GraphQLResult):
-                self.budget.settle(estimated, outcome.complexity)
+                self.budget.settle(estimated, outcome.complexity, mutation)
                 self._observed[key] = outcome.complexity
                 self.stats.complexity += outcome.complexity
                 return outcome
@@ -273,6 +277,8 @@ def _query_error(errors: list[dict[str, Any]]) -> Exception:
         return CentraPermissionError(
             f"the GraphQL token lacks a permission: {message} — {fix}", permission, paths
         )
+    if _category(errors) == "complexity" or "complexity" in message.lower():
+        return CentraComplexityError(f"Centra refused the query as too complex: {message}")
     if _category(errors) == "graphql" or any(hint in message for hint in _VALIDATION_HINTS):
         return CentraSchemaError(
             f"Centra rejected the query: {message} — the instance's schema differs from what centra-elt expects"

@@ -14,10 +14,23 @@ class PageSizer:
         self.budget = budget
         self.size = min(first, maximum)
         self.maximum = maximum
+        self.per_row: float | None = None
+
+    def estimate(self) -> int | None:
+        """The complexity the next page should cost, once one page was measured."""
+        return None if self.per_row is None else int(self.per_row * self.size) + 1
 
     def observe(self, complexity: int, requested: int) -> None:
         if complexity <= 0 or requested <= 0:
             return
-        per_row = complexity / requested
+        per_row = self.per_row = complexity / requested
         affordable = int(self.budget.max_complexity_per_request() / per_row)
         self.size = max(1, min(self.maximum, affordable))
+
+    def shrink(self, requested: int) -> bool:
+        """Halve the page after Centra refused `requested` rows as too complex; False at one row."""
+        if requested <= 1:
+            return False
+        self.size = max(1, requested // 2)
+        self.maximum = self.size
+        return True

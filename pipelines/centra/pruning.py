@@ -100,11 +100,14 @@ class AdaptiveQuery:
         self.dropped: list[str] = []
 
     def execute(
-        self, client: CentraGraphQLClient, variables: Mapping[str, Any] | None = None
+        self,
+        client: CentraGraphQLClient,
+        variables: Mapping[str, Any] | None = None,
+        estimate: int | None = None,
     ) -> GraphQLResult:
         while True:
             try:
-                return client.execute(self.text, variables, name=self.name)
+                return client.execute(self.text, variables, name=self.name, estimated_complexity=estimate)
             except CentraPermissionError as error:
                 pruned = self.text
                 for path in error.paths:

@@ -88,3 +88,12 @@ def test_page_complexity_ceiling_follows_the_ten_second_bucket() -> None:
     rate_budget, _ = budget(0.5)
     rate_budget.align(rate_limits(complexity_10s=150_000))
     assert rate_budget.max_complexity_per_request() == 18_750
+
+
+def test_refill_during_a_request_to_a_full_bucket_is_not_counted() -> None:
+    rate_budget, clock = budget(1.0)
+    rate_budget.align(rate_limits(request_10s=1000, complexity_10s=1000))
+    rate_budget.acquire(300)  # leaves with a full bucket: Centra charges on arrival, when it is still full
+    clock.now += 0.5  # in flight: our copy would refill 50 that Centra's full bucket could not hold
+    rate_budget.settle(estimated=300, actual=300)
+    assert rate_budget.acquire(750) == pytest.approx(0.5)  # 700 left at most, not 750

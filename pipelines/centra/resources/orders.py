@@ -27,7 +27,7 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.errors import CentraPermissionError
+from pipelines.centra.errors import CentraComplexityError, CentraPermissionError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import utc_timestamp
@@ -116,7 +116,12 @@ def fetch_window(
     after: str | None = None
     while True:
         first = sizer.size
-        result = query.execute(client, {"where": where, "first": first, "after": after})
+        try:
+            result = query.execute(client, {"where": where, "first": first, "after": after}, sizer.estimate())
+        except CentraComplexityError:
+            if not sizer.shrink(first):
+                raise
+            continue
         connection = result.data["orderConnection"]
         yield [edge["node"] for edge in connection["edges"]]
         sizer.observe(result.complexity, first)
