@@ -78,3 +78,8 @@ def optional_int(value: object) -> int | None:
     if isinstance(value, bool):
         raise ValueError(f"not an integer id: {value!r}")
     return int(str(value))
+
+
+def shop_time(moment: datetime, timezone: str) -> str:
+    """A filter bound in Centra's documented notation: `YYYY-MM-DD HH:MM:SS` in the instance's zone."""
+    return moment.astimezone(_zone(timezone)).strftime("%Y-%m-%d %H:%M:%S")

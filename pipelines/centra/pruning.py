@@ -114,7 +114,7 @@ class AdaptiveQuery:
                     pruned = prune(pruned, path) or pruned
                 if pruned == self.text:
                     raise  # a root field: nothing of this query can be read
-                fields = [".".join(field_names(path)) for path in error.paths]
+                fields = sorted({".".join(field_names(path)) for path in error.paths})
                 log.warning(
                     "the token lacks %s: %s loads without %s",
                     error.permission or "a permission",

@@ -18,10 +18,13 @@ from pipelines.centra.capabilities import detect
 from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
-from pipelines.centra.resources import orders
+from pipelines.centra.resources import catalog, customers, orders, reference, stock
 from pipelines.centra.settings import CentraSettings, parse_start_date
 
-FAMILIES: dict[str, ResourceFamily] = {family.name: family for family in (orders.FAMILY,)}
+FAMILIES: dict[str, ResourceFamily] = {
+    family.name: family
+    for family in (orders.FAMILY, customers.FAMILY, reference.FAMILY, catalog.FAMILY, stock.FAMILY)
+}
 
 
 @dlt.source(name="centra", max_table_nesting=2)
@@ -31,6 +34,7 @@ def centra_source(
     timezone: str = "Europe/Stockholm",
     start_date: str | date | None = None,
     order_lookback_days: int = 60,
+    window_days: int = 31,
     rate_limit_share: float = 0.5,
     reconcile: bool = False,
     use_events: bool = False,
@@ -42,6 +46,7 @@ def centra_source(
         timezone=timezone,
         start_date=parse_start_date(start_date),
         order_lookback_days=int(order_lookback_days),
+        window_days=int(window_days),
         rate_limit_share=float(rate_limit_share),
         reconcile=bool(reconcile),
         use_events=bool(use_events),

@@ -60,6 +60,7 @@ _DECLARED: dict[str, str] = {
     "Product.internalComment": "Product.internalComment:read",
     "Product.variants": "ProductVariant:read",
     "ProductVariant.productSizes": "ProductSize:read",
+    "ProductVariant.prices": "Pricelist:read",
     "ProductVariant.stock": "ProductVariant.stock:read",
     "ProductVariant.stockTotals": "ProductVariant.stockTotals:read",
     "ProductSize.stockTotals": "ProductSize.stockTotals:read",

@@ -75,6 +75,12 @@ PRODUCT_SIZES = """
 SELECT ps.*, ps.product_size_id AS id, ps.ean AS gtin, ps.is_preorder AS preorder FROM product_sizes ps
 """
 
+# A variant's price per pricelist, in the pricelist's currency; `store_id` for store-restricted tokens.
+PRICES = """
+SELECT pr.variant_id, pr.pricelist_id, pr.price, pl.currency_code, pl.store_id
+FROM prices pr JOIN pricelists pl ON pl.pricelist_id = pr.pricelist_id
+"""
+
 # Stock semantics (reference §A8.6): physical = free to allocate + allocated. The sandbox has no demand,
 # supplier-module or delivery data, so availableNow = FTA and available = FTA + unlinked incoming.
 STOCK = """

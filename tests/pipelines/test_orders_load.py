@@ -68,19 +68,19 @@ def test_first_load_equals_the_sandbox_and_a_second_run_changes_nothing(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "centra.duckdb"
-    run_load(sandbox, warehouse)
+    run_load(sandbox, warehouse, resources=["orders"])
     sandbox_counts = sandbox.control.truth()
     for loaded_table, sandbox_table in ORDER_FAMILY.items():
         assert count(warehouse, loaded_table) == sandbox_counts[sandbox_table], loaded_table
     assert_family_matches_sandbox(sandbox, warehouse)
     before = {name: table(warehouse, name) for name in ORDER_FAMILY}
-    run_load(sandbox, warehouse)
+    run_load(sandbox, warehouse, resources=["orders"])
     assert {name: table(warehouse, name) for name in ORDER_FAMILY} == before
 
 
 def test_money_timestamps_and_ids_equal_the_sandbox_values(sandbox: RunningSandbox, tmp_path: Path) -> None:
     warehouse = tmp_path / "centra.duckdb"
-    run_load(sandbox, warehouse)
+    run_load(sandbox, warehouse, resources=["orders"])
     expected = truth(
         sandbox,
         "SELECT order_number, order_id, currency_code, conversion_rate, created_at FROM orders",
@@ -109,10 +109,10 @@ def test_without_updated_at_a_lookback_run_reflects_changes_on_recent_orders(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "centra.duckdb"
-    assert run_load(sandbox, warehouse)["orders_strategy"] == "backfill"
+    assert run_load(sandbox, warehouse, resources=["orders"])["orders_strategy"] == "backfill"
     result = sandbox.control.apply_change_set(CHANGES)
     assert result.status_changed_order_numbers
-    assert run_load(sandbox, warehouse)["orders_strategy"] == "created_at_lookback"
+    assert run_load(sandbox, warehouse, resources=["orders"])["orders_strategy"] == "created_at_lookback"
     newest = rows(warehouse, "SELECT max(created_at) FROM centra_raw.orders")[0][0]
     window_start = newest.astimezone(UTC) - timedelta(days=60)
     assert_family_matches_sandbox(sandbox, warehouse, since=window_start)
@@ -120,16 +120,16 @@ def test_without_updated_at_a_lookback_run_reflects_changes_on_recent_orders(
         n for (n,) in rows(warehouse, "SELECT order_number FROM centra_raw.orders")
     }
     # A reconcile run with a long lookback catches the rest (changes on orders older than the window).
-    run_load(sandbox, warehouse, reconcile=True, order_lookback_days=3650)
+    run_load(sandbox, warehouse, resources=["orders"], reconcile=True, order_lookback_days=3650)
     assert_family_matches_sandbox(sandbox, warehouse)
 
 
 def test_with_updated_at_every_change_arrives(sandbox_factory: SandboxFactory, tmp_path: Path) -> None:
     warehouse = tmp_path / "centra.duckdb"
     with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS, order_updated_at=True) as sandbox:
-        run_load(sandbox, warehouse)
+        run_load(sandbox, warehouse, resources=["orders"])
         sandbox.control.apply_change_set(CHANGES)
-        state = run_load(sandbox, warehouse, order_lookback_days=0)
+        state = run_load(sandbox, warehouse, resources=["orders"], order_lookback_days=0)
         assert state["orders_strategy"] == "updated_at"
         assert count(warehouse, "orders") == sandbox.control.truth()["orders"]
         assert_family_matches_sandbox(sandbox, warehouse)
@@ -141,18 +141,21 @@ def test_with_events_every_change_arrives_and_events_are_confirmed_after_commit(
     warehouse = tmp_path / "centra.duckdb"
     with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS, events_enabled=True) as sandbox:
         store = sandbox.state.store
-        assert run_load(sandbox, warehouse, use_events=True)["orders_strategy"] == "backfill"
+        assert (
+            run_load(sandbox, warehouse, resources=["orders"], use_events=True)["orders_strategy"]
+            == "backfill"
+        )
         assert store.scalar("SELECT count(*) FROM event_listeners WHERE integration_name = 'centra-elt'") == 3
         result = sandbox.control.apply_change_set(CHANGES)
         assert result.events_emitted > 0
-        state = run_load(sandbox, warehouse, use_events=True, order_lookback_days=0)
+        state = run_load(sandbox, warehouse, resources=["orders"], use_events=True, order_lookback_days=0)
         assert state["orders_strategy"] == "events"
         assert_family_matches_sandbox(sandbox, warehouse)
         processed = set(state["orders_events_to_confirm"])
         assert processed
         # Committed but not yet confirmed: the next run confirms them before reading more.
         assert store.scalar("SELECT count(*) FROM events WHERE confirmed_at IS NOT NULL") == 0
-        run_load(sandbox, warehouse, use_events=True)
+        run_load(sandbox, warehouse, resources=["orders"], use_events=True)
         confirmed = {
             row["event_id"]
             for row in store.rows("SELECT event_id FROM events WHERE confirmed_at IS NOT NULL")
@@ -165,10 +168,10 @@ def test_a_queue_longer_than_one_batch_is_drained_in_rounds(
 ) -> None:
     warehouse = tmp_path / "centra.duckdb"
     with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS, events_enabled=True) as sandbox:
-        run_load(sandbox, warehouse, use_events=True)
+        run_load(sandbox, warehouse, resources=["orders"], use_events=True)
         sandbox.control.apply_change_set(
             ChangeSet(seed=9, new_orders=150, status_changes=120, cancelled_lines=40)
         )
         assert sandbox.state.store.scalar("SELECT count(*) FROM events") > 200
-        run_load(sandbox, warehouse, use_events=True)
+        run_load(sandbox, warehouse, resources=["orders"], use_events=True)
         assert_family_matches_sandbox(sandbox, warehouse)

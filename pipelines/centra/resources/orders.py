@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import dlt
 from dlt.extract.resource import DltResource
@@ -30,7 +29,7 @@ from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.errors import CentraComplexityError, CentraPermissionError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
-from pipelines.centra.mapping import utc_timestamp
+from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.queries import query_text
@@ -59,15 +58,10 @@ class OrderWindow:
     end: datetime | None  # UTC, inclusive; None = open-ended
 
     def where(self, timezone: str) -> dict[str, Any]:
-        bounds = {"from": _shop_time(self.start, timezone)}
+        bounds = {"from": shop_time(self.start, timezone)}
         if self.end is not None:
-            bounds["to"] = _shop_time(self.end, timezone)
+            bounds["to"] = shop_time(self.end, timezone)
         return {self.field: bounds}
-
-
-def _shop_time(moment: datetime, timezone: str) -> str:
-    """Centra's documented filter notation: `YYYY-MM-DD HH:MM:SS` in the instance's zone."""
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def plan_windows(

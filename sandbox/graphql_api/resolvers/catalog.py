@@ -1,7 +1,14 @@
-"""Products, variants and sizes; catalog lists support `updatedAt` filters and sorts (reference §A8.5)."""
+"""Products, variants, sizes and prices; catalog lists support `updatedAt` filters and sorts (reference §A8.5).
+
+`ProductVariant.prices` follows the reference (§A5, §A8.7): `where`, `sort = [pricelistId_ASC]`, and an
+optional `limit`/`page` — without a limit every price of the variant comes back, with one the variant's
+prices are paged like any nested list (1–200). Prices are in the pricelist's currency; a store-restricted
+token sees only its store's pricelists.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,12 +19,13 @@ from sandbox.graphql_api import views
 from sandbox.graphql_api.batching import as_siblings, related_many, related_one
 from sandbox.graphql_api.context import RequestContext, context_of
 from sandbox.graphql_api.fields import monetary_value
-from sandbox.graphql_api.resolvers.reference import by_key
-from sandbox.graphql_api.sql import Where, order_by, paged_sql
+from sandbox.graphql_api.resolvers.reference import by_key, lookup
+from sandbox.graphql_api.sql import Where, order_by, page_window, paged_sql
 
 Row = dict[str, Any]
 
 CATALOG_SORT_COLUMNS = {"id": "id", "createdAt": "created_at", "updatedAt": "updated_at"}
+PRICE_SORT_COLUMNS = {"pricelistId": "pricelist_id"}
 
 
 def product_where(ctx: RequestContext, where: dict[str, Any] | None) -> Where:
@@ -114,6 +122,39 @@ def resolve_unit_cost(row: Row, info: GraphQLResolveInfo) -> Row | None:
     return monetary_value(context_of(info), row["unit_cost"], row["unit_cost_currency"])
 
 
+def _price_rows(ctx: RequestContext, variant_ids: Sequence[Any], args: dict[str, Any]) -> list[Row]:
+    condition = Where().any_of("variant_id", variant_ids).equals("store_id", ctx.store_restriction)
+    condition.any_of("pricelist_id", (args.get("where") or {}).get("pricelistId"))
+    order = order_by(args.get("sort") or ["pricelistId_ASC"], PRICE_SORT_COLUMNS, "pricelist_id ASC")
+    window = ""
+    if args.get("limit") is not None:
+        size, offset = page_window(args["limit"], args.get("page"))
+        window = f" WHERE position > {offset} AND position <= {offset + size}"
+    sql = (
+        f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY variant_id{order}) AS position "
+        f"FROM ({views.PRICES}){condition.sql()}){window} ORDER BY variant_id, position"
+    )
+    return ctx.store.rows(sql, condition.params)
+
+
+def resolve_prices(row: Row, info: GraphQLResolveInfo, **args: Any) -> list[Row]:
+    ctx = context_of(info)
+    if args.get("limit") is not None:
+        page_window(args["limit"], args.get("page"))  # a bad limit is an error even for an empty page
+    relation = ("prices", repr(sorted(args.items())))
+    fetch = lambda ids: _price_rows(ctx, ids, args)  # noqa: E731
+    return related_many(row, relation, "id", "variant_id", fetch)
+
+
+def resolve_price_pricelist(row: Row, info: GraphQLResolveInfo) -> Row:
+    pricelist: Row = lookup(context_of(info), "pricelists")[row["pricelist_id"]]
+    return pricelist
+
+
+def resolve_price_money(row: Row, info: GraphQLResolveInfo) -> Row:
+    return monetary_value(context_of(info), row["price"], row["currency_code"])
+
+
 def _parent(view: str, relation: str, column: str) -> Any:
     def resolve(row: Row, info: GraphQLResolveInfo) -> Row | None:
         ctx = context_of(info)
@@ -133,9 +174,14 @@ product_variant = ObjectType("ProductVariant")
 product_variant.set_field("unitCost", resolve_unit_cost)
 product_variant.set_field("product", _parent(views.PRODUCTS, "product", "product_id"))
 product_variant.set_field("productSizes", resolve_product_sizes)
+product_variant.set_field("prices", resolve_prices)
 
 product_size = ObjectType("ProductSize")
 product_size.set_field("size", by_key("sizes", "size_id"))
 product_size.set_field("productVariant", _parent(views.VARIANTS, "variant", "variant_id"))
 
-BINDABLES = [query, product, product_variant, product_size]
+price = ObjectType("Price")
+price.set_field("pricelist", resolve_price_pricelist)
+price.set_field("price", resolve_price_money)
+
+BINDABLES = [query, product, product_variant, product_size, price]

@@ -1,0 +1,147 @@
+"""The `customers` family: DTC customers, plus the wholesale accounts and buyers (see `wholesale`).
+
+Customers, strategy chosen per run from the instance's capabilities and the source state:
+- `Customer.updatedAt` offered (reference §E4 leaves it open): the first run reads every customer; later
+  runs read those updated since the newest `updatedAt` seen, less `updated_at_overlap_hours`;
+- otherwise, or on a `reconcile` run: every customer, every run (reference §F6). Merge on `customer_id`
+  makes the repeat harmless, and it is the only way an anonymization or a newsletter opt-out arrives
+  without updatedAt or events.
+The watermark is the newest timestamp in the data, not our clock, and lives in dlt state committed with
+the load, so a failed run repeats its window. A token without `Customer:read` skips the resource with a
+warning instead of failing the run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import dlt
+from dlt.extract.resource import DltResource
+
+from pipelines.centra.capabilities import Capabilities
+from pipelines.centra.family import ResourceFamily
+from pipelines.centra.graphql_client import CentraGraphQLClient
+from pipelines.centra.mapping import shop_time
+from pipelines.centra.paging import PageSizer
+from pipelines.centra.pruning import AdaptiveQuery
+from pipelines.centra.queries import query_text
+from pipelines.centra.resources.customer_rows import customer_row
+from pipelines.centra.resources.denied import unless_denied
+from pipelines.centra.resources.offset_walk import walk_offset_pages
+from pipelines.centra.resources.wholesale import accounts_resource, buyers_resource
+from pipelines.centra.settings import CentraSettings
+from pipelines.centra.tables import CUSTOMERS
+
+log = logging.getLogger(__name__)
+UPDATED_MARK, STRATEGY = "customers_updated_max", "customers_strategy"
+FULL_SCAN, UPDATED_AT, SKIPPED = "full_scan", "updated_at", "skipped"
+WITH_UPDATED_AT = "customers_updated_at"  # sent only where the instance has Customer.updatedAt
+PROGRESS_EVERY = 50  # pages between progress lines in the log
+
+
+@dataclass(frozen=True)
+class CustomerPlan:
+    strategy: str
+    query: str  # graphql/<query>.graphql
+    where: dict[str, Any] | None  # a CustomerFilter, or None for every customer
+
+
+def plan_customers(
+    settings: CentraSettings, capabilities: Capabilities, state: dict[str, Any]
+) -> CustomerPlan:
+    if not capabilities.customer_updated_at:
+        return CustomerPlan(FULL_SCAN, "customers", None)
+    mark = state.get(UPDATED_MARK)
+    if mark is None or settings.reconcile:
+        return CustomerPlan(FULL_SCAN, WITH_UPDATED_AT, None)
+    start = datetime.fromisoformat(mark) - timedelta(hours=settings.updated_at_overlap_hours)
+    return CustomerPlan(
+        UPDATED_AT, WITH_UPDATED_AT, {"updatedAt": {"from": shop_time(start, settings.timezone)}}
+    )
+
+
+def _count(client: CentraGraphQLClient, where: dict[str, Any] | None) -> int | None:
+    # Plain `execute`, not an AdaptiveQuery: pruning the refused `counters.customers` would leave an empty
+    # selection; a refusal here skips the resource like a refused list does.
+    result = client.execute(query_text("customer_count"), {"where": where}, name="customer_count")
+    total = result.data["counters"]["customers"]
+    return None if total is None else int(total)
+
+
+def customer_pages(
+    client: CentraGraphQLClient, query: AdaptiveQuery, where: dict[str, Any] | None
+) -> Iterator[list[dict[str, Any]]]:
+    filters = {} if where is None else {"where": where}
+
+    def fetch(limit: int, page: int) -> tuple[list[dict[str, Any]], int]:
+        result = query.execute(client, {**filters, "limit": limit, "page": page})
+        return result.data["customers"], result.complexity
+
+    return walk_offset_pages(fetch, PageSizer(client.budget), key=lambda node: node["id"])
+
+
+def _newest(current: str | None, rows: list[dict[str, Any]]) -> str | None:
+    seen = [row["updated_at"] for row in rows if row["updated_at"] is not None]
+    if not seen:
+        return current
+    newest = max(seen)
+    return newest.isoformat() if current is None or newest > datetime.fromisoformat(current) else current
+
+
+def extract_customers(
+    client: CentraGraphQLClient,
+    settings: CentraSettings,
+    plan: CustomerPlan,
+    query: AdaptiveQuery,
+    state: dict[str, Any],
+) -> Iterator[list[dict[str, Any]]]:
+    total = _count(client, plan.where)
+    expected = "an unknown number" if total is None else str(total)
+    log.info("customers: %s, %s to read", plan.strategy, expected)
+    newest, loaded = state.get(UPDATED_MARK), 0
+    for page, nodes in enumerate(customer_pages(client, query, plan.where), start=1):
+        rows = [customer_row(node, settings.timezone) for node in nodes]
+        newest, loaded = _newest(newest, rows), loaded + len(rows)
+        if page % PROGRESS_EVERY == 0:
+            log.info("customers: %d of %s read", loaded, expected)
+        yield rows
+    log.info("customers: %d read (%s)", loaded, plan.strategy)
+    if newest is not None:
+        state[UPDATED_MARK] = newest
+    state[STRATEGY] = plan.strategy
+
+
+def customers_resource(
+    client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
+) -> DltResource:
+    if capabilities.customer_updated_at:
+        # The family lists only documents every instance can run; this one is checked where it applies.
+        capabilities.check_queries([WITH_UPDATED_AT])
+    queries = {name: AdaptiveQuery(name, query_text(name)) for name in ("customers", WITH_UPDATED_AT)}
+
+    def customers() -> Iterator[list[dict[str, Any]]]:
+        state = dlt.current.source_state()
+        plan = plan_customers(settings, capabilities, state)
+        # Stays only when the token may not read customers: a finished extraction overwrites it, and any
+        # other failure fails the load, which then commits no state at all.
+        state[STRATEGY] = SKIPPED
+        yield from unless_denied(
+            "customers", extract_customers(client, settings, plan, queries[plan.query], state)
+        )
+
+    return dlt.resource(customers, name="customers", **CUSTOMERS.resource_hints())
+
+
+FAMILY = ResourceFamily(
+    "customers",
+    ("customers", "customer_count", "accounts", "buyers"),
+    lambda client, settings, caps: [
+        customers_resource(client, settings, caps),
+        accounts_resource(client, settings),
+        buyers_resource(client, settings),
+    ],
+)

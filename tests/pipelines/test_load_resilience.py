@@ -1,0 +1,42 @@
+"""Loads under tight rate limits and injected faults finish with the same tables as a clean load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from sandbox.faults import FaultPlan
+from sandbox.server import RunningSandbox
+from sandbox.settings import RateLimitQuotas
+from tests.pipelines.loading_support import GENEROUS_QUOTAS, ORDER_FAMILY, count, run_load, table
+
+SandboxFactory = Callable[..., AbstractContextManager[RunningSandbox]]
+
+
+def test_tight_quotas_complete_with_under_one_percent_429(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    tight = RateLimitQuotas(request_10s=8, request_1h=2000, complexity_10s=60_000, complexity_1h=5_000_000)
+    with sandbox_factory(orders=40, quotas=tight) as sandbox:
+        run_load(sandbox, tmp_path / "centra.duckdb", resources=["orders"], window_days=3650)
+        answered = sandbox.control.stats()["counts"]
+        assert count(tmp_path / "centra.duckdb", "orders") == 40
+    total = sum(n for key, n in answered.items() if key.startswith("graphql:"))
+    assert total >= 10
+    assert answered.get("graphql:429", 0) / total < 0.01
+
+
+def test_fifteen_percent_faults_give_the_same_tables_as_a_clean_load(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    with sandbox_factory(orders=150, quotas=GENEROUS_QUOTAS) as sandbox:
+        run_load(sandbox, tmp_path / "clean.duckdb", resources=["orders"])
+        sandbox.control.install_faults(
+            FaultPlan(seed=11, server_error_rate=0.08, truncated_rate=0.04, html_rate=0.03, scope="graphql")
+        )
+        run_load(sandbox, tmp_path / "faulty.duckdb", resources=["orders"])
+        injected = sandbox.state.faults.injected
+    assert sum(injected.values()) >= 3
+    for name in ORDER_FAMILY:
+        assert table(tmp_path / "faulty.duckdb", name) == table(tmp_path / "clean.duckdb", name), name
