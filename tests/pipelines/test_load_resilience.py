@@ -9,9 +9,13 @@ from pathlib import Path
 from sandbox.faults import FaultPlan
 from sandbox.server import RunningSandbox
 from sandbox.settings import RateLimitQuotas
-from tests.pipelines.loading_support import GENEROUS_QUOTAS, ORDER_FAMILY, count, run_load, table
+from tests.pipelines.loading_support import GENEROUS_QUOTAS, ORDER_FAMILY, count, rows, run_load, table
 
 SandboxFactory = Callable[..., AbstractContextManager[RunningSandbox]]
+LOADED_TABLES = (
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'centra_raw' "
+    "AND table_name NOT LIKE '_dlt%'"
+)
 
 
 def test_tight_quotas_complete_with_under_one_percent_429(
@@ -31,12 +35,16 @@ def test_fifteen_percent_faults_give_the_same_tables_as_a_clean_load(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
     with sandbox_factory(orders=150, quotas=GENEROUS_QUOTAS) as sandbox:
-        run_load(sandbox, tmp_path / "clean.duckdb", resources=["orders"])
+        run_load(sandbox, tmp_path / "clean.duckdb")
         sandbox.control.install_faults(
             FaultPlan(seed=11, server_error_rate=0.08, truncated_rate=0.04, html_rate=0.03, scope="graphql")
         )
-        run_load(sandbox, tmp_path / "faulty.duckdb", resources=["orders"])
+        run_load(sandbox, tmp_path / "faulty.duckdb")
         injected = sandbox.state.faults.injected
-    assert sum(injected.values()) >= 3
-    for name in ORDER_FAMILY:
+    assert sum(injected.values()) >= 5
+    loaded = {name for (name,) in rows(tmp_path / "clean.duckdb", LOADED_TABLES)}
+    assert set(ORDER_FAMILY) | {"customers", "products", "stock", "markets"} <= loaded
+    for name in sorted(loaded - {"stock"}):
         assert table(tmp_path / "faulty.duckdb", name) == table(tmp_path / "clean.duckdb", name), name
+    stock = "SELECT warehouse_id, size_id, free_to_allocate_quantity, physical_quantity FROM centra_raw.stock ORDER BY ALL"
+    assert rows(tmp_path / "faulty.duckdb", stock) == rows(tmp_path / "clean.duckdb", stock)
