@@ -26,13 +26,14 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.errors import CentraComplexityError, CentraPermissionError
+from pipelines.centra.errors import CentraComplexityError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.queries import query_text
+from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.order_events import (
     BATCH,
     MORE,
@@ -189,10 +190,7 @@ def orders_resource(
         state[STRATEGY] = strategy
 
     def orders() -> Iterator[list[dict[str, Any]]]:
-        try:
-            yield from extract(dlt.current.source_state())
-        except CentraPermissionError as error:
-            log.warning("orders: skipped, the run goes on without them — %s", error)
+        yield from unless_denied("orders", extract(dlt.current.source_state()))
 
     return dlt.resource(orders, name="orders", **ORDERS.resource_hints())
 
