@@ -38,11 +38,3 @@ class RedactingFilter(logging.Filter):
             record.msg, record.args = cleaned, None
         return True
 
-
-def install_logging_filter(logger: logging.Logger | None = None) -> None:
-    """Attach the filter to `logger` (the root logger's handlers by default) once."""
-    target = logger or logging.getLogger()
-    filterers: list[logging.Filterer] = [*target.handlers] or [target]
-    for filterer in filterers:
-        if not any(isinstance(existing, RedactingFilter) for existing in filterer.filters):
-            filterer.addFilter(RedactingFilter())
