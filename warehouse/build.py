@@ -1,0 +1,128 @@
+"""Build the `reporting` schema from the canonical `centra_raw` tables in one DuckDB transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+import warehouse.tables  # noqa: F401  (registering the tables is importing them)
+from warehouse.duckdb_scan import scan_table
+from warehouse.registry import REGISTRY, BuildParams, Registry, TableSpec
+
+RAW_SCHEMA = "centra_raw"
+REPORTING_SCHEMA = "reporting"
+_STAGED_FRAME = "_reporting_build_frame"
+
+
+class BuildError(RuntimeError):
+    """A reporting build that can not finish; nothing was written."""
+
+
+@dataclass
+class BuildReport:
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    total_seconds: float = 0.0
+
+
+def build_reporting(
+    connection: duckdb.DuckDBPyConnection,
+    params: BuildParams | None = None,
+    registry: Registry = REGISTRY,
+) -> BuildReport:
+    """Build every registered table, check its key and columns, then write all of them and their comments.
+
+    Writing happens only after every table is built and checked, in one transaction: a failed build leaves
+    the previous `reporting` tables as they were.
+    """
+    params = params or BuildParams()
+    started = time.perf_counter()
+    report = BuildReport()
+    raw = _read_raw_inputs(connection, registry.raw_inputs())
+    built: dict[str, pl.DataFrame] = {}
+    for spec in registry.ordered():
+        table_started = time.perf_counter()
+        inputs = {name: built[name].lazy() if name in built else raw[name] for name in spec.inputs}
+        built[spec.name] = check_table(spec, spec.function(inputs, params).collect())
+        report.seconds[spec.name] = time.perf_counter() - table_started
+        report.rows[spec.name] = built[spec.name].height
+    _write(connection, registry, built)
+    report.total_seconds = time.perf_counter() - started
+    return report
+
+
+def _read_raw_inputs(connection: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, pl.LazyFrame]:
+    present = {
+        row[0]
+        for row in connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [RAW_SCHEMA]
+        ).fetchall()
+    }
+    missing = [name for name in names if name not in present]
+    if missing:
+        raise BuildError(
+            f"the canonical tables {', '.join(f'{RAW_SCHEMA}.{name}' for name in missing)} do not exist: "
+            "load them with the Centra pipeline before building the reporting tables"
+        )
+    return {name: scan_table(connection, f'{RAW_SCHEMA}."{name}"') for name in names}
+
+
+def check_table(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame in the registry's column order, or BuildError on an undescribed column or duplicate key."""
+    undescribed = [column for column in frame.columns if column not in spec.columns]
+    if undescribed:
+        raise BuildError(f"reporting.{spec.name}: columns {undescribed} are not described in the registry")
+    absent = [column for column in spec.columns if column not in frame.columns]
+    if absent:
+        raise BuildError(f"reporting.{spec.name}: described columns {absent} were not built")
+    key = list(spec.key)
+    duplicates = frame.group_by(key).len().filter(pl.col("len") > 1).sort(key)
+    if duplicates.height:
+        examples = "; ".join(
+            ", ".join(f"{column}={row[column]!r}" for column in key) for row in duplicates.head(5).to_dicts()
+        )
+        raise BuildError(
+            f"reporting.{spec.name}: {duplicates.height} duplicate key value(s) of ({', '.join(key)}), "
+            f"grain '{spec.grain}': {examples}"
+        )
+    return frame.select(list(spec.columns))
+
+
+def _write(
+    connection: duckdb.DuckDBPyConnection, registry: Registry, built: Mapping[str, pl.DataFrame]
+) -> None:
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {REPORTING_SCHEMA}")
+        for name, frame in built.items():
+            connection.register(_STAGED_FRAME, frame.to_arrow())
+            try:
+                connection.execute(
+                    f'CREATE OR REPLACE TABLE {REPORTING_SCHEMA}."{name}" AS SELECT * FROM {_STAGED_FRAME}'
+                )
+            finally:
+                connection.unregister(_STAGED_FRAME)
+            _write_comments(connection, registry[name])
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _write_comments(connection: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
+    table = f'{REPORTING_SCHEMA}."{spec.name}"'
+    connection.execute(f"COMMENT ON TABLE {table} IS {_quote(table_comment(spec))}")
+    for column, description in spec.columns.items():
+        connection.execute(f'COMMENT ON COLUMN {table}."{column}" IS {_quote(description)}')
+
+
+def table_comment(spec: TableSpec) -> str:
+    return f"{spec.description} Grain: {spec.grain}. Key: {', '.join(spec.key)}."
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

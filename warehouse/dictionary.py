@@ -1,0 +1,55 @@
+"""The data dictionary as Markdown, generated from the registry (`python -m warehouse.dictionary`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from warehouse.build import REPORTING_SCHEMA
+from warehouse.registry import REGISTRY, Registry
+
+DICTIONARY_PATH = Path(__file__).resolve().parent.parent / "docs" / "data_dictionary.md"
+
+
+def data_dictionary_markdown(registry: Registry = REGISTRY) -> str:
+    lines = [
+        "# Data dictionary: the `reporting` schema",
+        "",
+        "Generated from `warehouse/` by `python -m warehouse.dictionary`; do not edit by hand (CI checks it).",
+        "The same text is on every table and column as a DuckDB `COMMENT`.",
+        "",
+        "Sales exclude orders with status CANCELLED. Quantities are current (after cancellations). A day is",
+        "the local date in the Centra instance's timezone. `_base` amounts are `amount × conversion_rate`",
+        "captured on the order. Money is DECIMAL(18,4) in the row's `currency_code` unless it ends in `_base`.",
+        "",
+    ]
+    for spec in sorted(registry.ordered(), key=lambda spec: spec.name):
+        lines += [
+            f"## `{REPORTING_SCHEMA}.{spec.name}`",
+            "",
+            spec.description,
+            "",
+            f"- Grain: {spec.grain}",
+            f"- Key: {', '.join(f'`{column}`' for column in spec.key)}",
+            f"- Built from: {', '.join(f'`{name}`' for name in spec.inputs)}",
+            "",
+            "| column | description |",
+            "|---|---|",
+            *(f"| `{column}` | {_cell(text)} |" for column, text in spec.columns.items()),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def main() -> int:
+    DICTIONARY_PATH.write_text(data_dictionary_markdown(), encoding="utf-8")
+    print(f"wrote {DICTIONARY_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The registry of reporting tables: each a pure polars function with its grain, key and dictionary.
+
+A table names its `inputs`: canonical `centra_raw` tables, or other reporting tables (which are then
+built first). The function receives those inputs as LazyFrames and returns one LazyFrame; it does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+
+
+@dataclass(frozen=True)
+class BuildParams:
+    """What a build needs besides its inputs: the instance's timezone and the moment it is built for."""
+
+    timezone: str = DEFAULT_TIMEZONE
+    as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __post_init__(self) -> None:
+        ZoneInfo(self.timezone)  # fails early on a misspelt zone
+        if self.as_of.tzinfo is None:
+            raise ValueError("BuildParams.as_of must be timezone-aware (UTC)")
+
+
+TableFunction = Callable[[Mapping[str, pl.LazyFrame], BuildParams], pl.LazyFrame]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    grain: str
+    key: tuple[str, ...]
+    inputs: tuple[str, ...]
+    description: str
+    columns: Mapping[str, str]
+    function: TableFunction
+
+
+class DuplicateTableError(ValueError):
+    pass
+
+
+class Registry:
+    """Reporting tables by name; `ordered()` gives them in dependency order."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, TableSpec] = {}
+
+    def table(
+        self,
+        *,
+        name: str,
+        grain: str,
+        key: tuple[str, ...],
+        inputs: tuple[str, ...],
+        description: str,
+        columns: Mapping[str, str],
+    ) -> Callable[[TableFunction], TableFunction]:
+        missing_key = [column for column in key if column not in columns]
+        if missing_key:
+            raise ValueError(f"table {name}: key columns {missing_key} are not described in columns")
+        if not grain.startswith("one row per "):
+            raise ValueError(f"table {name}: grain must read 'one row per ...', got {grain!r}")
+
+        def register(function: TableFunction) -> TableFunction:
+            if name in self._tables:
+                raise DuplicateTableError(f"reporting table {name} is registered twice")
+            self._tables[name] = TableSpec(
+                name, grain, tuple(key), tuple(inputs), description, dict(columns), function
+            )
+            return function
+
+        return register
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tables
+
+    def __getitem__(self, name: str) -> TableSpec:
+        return self._tables[name]
+
+    def ordered(self) -> list[TableSpec]:
+        """Every table after the reporting tables it reads; ties in name order, so builds are repeatable."""
+        ordered: list[TableSpec] = []
+        state: dict[str, str] = {}
+
+        def visit(spec: TableSpec, path: tuple[str, ...]) -> None:
+            if state.get(spec.name) == "done":
+                return
+            if state.get(spec.name) == "visiting":
+                raise ValueError(f"reporting tables depend on each other in a cycle: {' -> '.join(path)}")
+            state[spec.name] = "visiting"
+            for upstream in spec.inputs:
+                if upstream in self._tables:
+                    visit(self._tables[upstream], (*path, upstream))
+            state[spec.name] = "done"
+            ordered.append(spec)
+
+        for name in sorted(self._tables):
+            visit(self._tables[name], (name,))
+        return ordered
+
+    def raw_inputs(self) -> list[str]:
+        """The canonical tables some registered table reads."""
+        return sorted({name for spec in self._tables.values() for name in spec.inputs if name not in self})
+
+
+REGISTRY = Registry()
+table = REGISTRY.table
