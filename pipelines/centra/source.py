@@ -27,7 +27,7 @@ FAMILIES: dict[str, ResourceFamily] = {
 }
 
 
-@dlt.source(name="centra", max_table_nesting=2)
+@dlt.source(name="centra", section="centra", max_table_nesting=2)
 def centra_source(
     graphql_url: str = dlt.config.value,
     api_token: str = dlt.secrets.value,
