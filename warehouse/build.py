@@ -11,7 +11,7 @@ import polars as pl
 
 import warehouse.tables  # noqa: F401  (registering the tables is importing them)
 from warehouse.duckdb_scan import scan_table
-from warehouse.registry import REGISTRY, BuildParams, Registry, TableSpec
+from warehouse.registry import REGISTRY, BuildParams, Registry, TableSpec, previous_version
 
 RAW_SCHEMA = "centra_raw"
 REPORTING_SCHEMA = "reporting"
@@ -37,7 +37,8 @@ def build_reporting(
     """Build every registered table, check its key and columns, then write all of them and their comments.
 
     Writing happens only after every table is built and checked, in one transaction: a failed build leaves
-    the previous `reporting` tables as they were.
+    the previous `reporting` tables as they were. An accumulating table gets its stored version as the
+    input `reporting.<name>` (an empty frame of its schema when it does not exist yet).
     """
     params = params or BuildParams()
     started = time.perf_counter()
@@ -46,7 +47,13 @@ def build_reporting(
     built: dict[str, pl.DataFrame] = {}
     for spec in registry.ordered():
         table_started = time.perf_counter()
-        inputs = {name: built[name].lazy() if name in built else raw[name] for name in spec.inputs}
+        inputs = {
+            name: built[name].lazy() if name in built else raw[name]
+            for name in spec.inputs
+            if name != previous_version(spec.name)
+        }
+        if spec.accumulates:
+            inputs[previous_version(spec.name)] = _read_previous_version(connection, spec)
         built[spec.name] = check_table(spec, spec.function(inputs, params).collect())
         report.seconds[spec.name] = time.perf_counter() - table_started
         report.rows[spec.name] = built[spec.name].height
@@ -71,8 +78,28 @@ def _read_raw_inputs(connection: duckdb.DuckDBPyConnection, names: list[str]) ->
     return {name: scan_table(connection, f'{RAW_SCHEMA}."{name}"') for name in names}
 
 
+def _read_previous_version(connection: duckdb.DuckDBPyConnection, spec: TableSpec) -> pl.LazyFrame:
+    """The stored `reporting.<name>` in the table's schema: a column it lacks comes back empty."""
+    assert spec.schema is not None  # the registry refuses an accumulating table without one
+    stored = {
+        row[0]
+        for row in connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+            [REPORTING_SCHEMA, spec.name],
+        ).fetchall()
+    }
+    if not stored:
+        return pl.LazyFrame(schema=dict(spec.schema))
+    return scan_table(connection, f'{REPORTING_SCHEMA}."{spec.name}"').select(
+        # a cast keeps the instant of a timestamp DuckDB hands back in the session's zone
+        pl.col(column).cast(dtype) if column in stored else pl.lit(None, dtype=dtype).alias(column)
+        for column, dtype in spec.schema.items()
+    )
+
+
 def check_table(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame in the registry's column order, or BuildError on an undescribed column or duplicate key."""
+    """The frame in the registry's column order, or BuildError on an undescribed column, a duplicate key or
+    (for a table that declares its schema) a column of another type."""
     undescribed = [column for column in frame.columns if column not in spec.columns]
     if undescribed:
         raise BuildError(f"reporting.{spec.name}: columns {undescribed} are not described in the registry")
@@ -89,7 +116,12 @@ def check_table(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
             f"reporting.{spec.name}: {duplicates.height} duplicate key value(s) of ({', '.join(key)}), "
             f"grain '{spec.grain}': {examples}"
         )
-    return frame.select(list(spec.columns))
+    frame = frame.select(list(spec.columns))
+    if spec.schema is not None and dict(frame.schema) != dict(spec.schema):
+        raise BuildError(
+            f"reporting.{spec.name}: built types {dict(frame.schema)} differ from the registry's {dict(spec.schema)}"
+        )
+    return frame
 
 
 def _write(

@@ -2,6 +2,11 @@
 
 A table names its `inputs`: canonical `centra_raw` tables, or other reporting tables (which are then
 built first). The function receives those inputs as LazyFrames and returns one LazyFrame; it does no I/O.
+
+An accumulating table (history the canonical tables no longer hold, such as daily stock) also names its own
+previous version, `previous_version(name)` = `"reporting.<name>"`, and declares its column types in
+`schema`: the build passes the stored table, or an empty frame of that schema on the first build, and the
+function returns the whole new version (old rows it keeps plus new ones).
 """
 
 from __future__ import annotations
@@ -31,6 +36,13 @@ class BuildParams:
 
 TableFunction = Callable[[Mapping[str, pl.LazyFrame], BuildParams], pl.LazyFrame]
 
+PREVIOUS_VERSION_PREFIX = "reporting."
+
+
+def previous_version(name: str) -> str:
+    """The input name under which an accumulating table reads its own last written version."""
+    return f"{PREVIOUS_VERSION_PREFIX}{name}"
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -41,6 +53,12 @@ class TableSpec:
     description: str
     columns: Mapping[str, str]
     function: TableFunction
+    schema: Mapping[str, pl.DataType] | None = None  # column types; required for an accumulating table
+
+    @property
+    def accumulates(self) -> bool:
+        """True when the table reads its own previous version (and so keeps history across builds)."""
+        return previous_version(self.name) in self.inputs
 
 
 class DuplicateTableError(ValueError):
@@ -62,18 +80,33 @@ class Registry:
         inputs: tuple[str, ...],
         description: str,
         columns: Mapping[str, str],
+        schema: Mapping[str, pl.DataType] | None = None,
     ) -> Callable[[TableFunction], TableFunction]:
         missing_key = [column for column in key if column not in columns]
         if missing_key:
             raise ValueError(f"table {name}: key columns {missing_key} are not described in columns")
         if not grain.startswith("one row per "):
             raise ValueError(f"table {name}: grain must read 'one row per ...', got {grain!r}")
+        previous = [upstream for upstream in inputs if upstream.startswith(PREVIOUS_VERSION_PREFIX)]
+        if previous and previous != [previous_version(name)]:
+            raise ValueError(f"table {name}: the only reporting.* input allowed is {previous_version(name)}")
+        if previous and (schema is None or list(schema) != list(columns)):
+            raise ValueError(
+                f"table {name}: an accumulating table needs a schema typing every column, in order"
+            )
 
         def register(function: TableFunction) -> TableFunction:
             if name in self._tables:
                 raise DuplicateTableError(f"reporting table {name} is registered twice")
             self._tables[name] = TableSpec(
-                name, grain, tuple(key), tuple(inputs), description, dict(columns), function
+                name,
+                grain,
+                tuple(key),
+                tuple(inputs),
+                description,
+                dict(columns),
+                function,
+                None if schema is None else dict(schema),
             )
             return function
 
@@ -107,8 +140,15 @@ class Registry:
         return ordered
 
     def raw_inputs(self) -> list[str]:
-        """The canonical tables some registered table reads."""
-        return sorted({name for spec in self._tables.values() for name in spec.inputs if name not in self})
+        """The canonical tables some registered table reads (not a table's own previous version)."""
+        return sorted(
+            {
+                name
+                for spec in self._tables.values()
+                for name in spec.inputs
+                if name not in self and not name.startswith(PREVIOUS_VERSION_PREFIX)
+            }
+        )
 
 
 REGISTRY = Registry()

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.centra.tables import ORDERS, TableSpec
+from pipelines.centra import tables as canonical
+from pipelines.centra.tables import TableSpec
+from tests.warehouse.catalog_inputs import insert_catalog_stock_and_returns
 
 SQL_TYPES = {
     "text": "VARCHAR",
@@ -62,9 +64,20 @@ def create_empty_canonical_tables(
         connection.execute(f'CREATE TABLE centra_raw."{spec.name}" ({columns})')
 
 
+def all_canonical_tables() -> tuple[TableSpec, ...]:
+    """Every canonical table (nested ones too), each once, so any reporting table finds its inputs."""
+    specs = {
+        nested.name: nested
+        for spec in vars(canonical).values()
+        if isinstance(spec, TableSpec)
+        for nested in spec.all_tables()
+    }
+    return tuple(specs[name] for name in sorted(specs))
+
+
 def create_canonical_dataset(path: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(path))
-    create_empty_canonical_tables(connection, ORDERS.all_tables())
+    create_empty_canonical_tables(connection, all_canonical_tables())
     connection.executemany(
         "INSERT INTO centra_raw.orders (order_number, order_id, store_id, store_type, market_id, pricelist_id, "
         "customer_id, account_id, status, currency_code, conversion_rate, created_at, shipping_amount, "
@@ -83,4 +96,5 @@ def create_canonical_dataset(path: Path) -> duckdb.DuckDBPyConnection:
         "quantity, amount, currency_code) VALUES (?, ?, ?, ?, ?, ?, ?)",
         RETURN_LINES_ROWS,
     )
+    insert_catalog_stock_and_returns(connection)
     return connection

@@ -1,5 +1,25 @@
 """One module per reporting table; importing this package registers them all."""
 
-from warehouse.tables import fct_order_lines, fct_orders
+from warehouse.tables import (
+    agg_daily_sales,
+    customer_cohorts,
+    dim_customers,
+    dim_products,
+    fct_order_lines,
+    fct_orders,
+    fct_returns,
+    fct_stock_daily,
+    product_performance,
+)
 
-__all__ = ["fct_order_lines", "fct_orders"]
+__all__ = [
+    "agg_daily_sales",
+    "customer_cohorts",
+    "dim_customers",
+    "dim_products",
+    "fct_order_lines",
+    "fct_orders",
+    "fct_returns",
+    "fct_stock_daily",
+    "product_performance",
+]
