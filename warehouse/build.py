@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 import warehouse.tables  # noqa: F401  (registering the tables is importing them)
+from warehouse import checks as quality
 from warehouse.duckdb_scan import scan_table
 from warehouse.registry import REGISTRY, BuildParams, Registry, TableSpec, previous_version
 
@@ -27,18 +28,25 @@ class BuildReport:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     total_seconds: float = 0.0
+    checks: list[quality.CheckResult] | None = None  # set when built with run_checks=True
 
 
 def build_reporting(
     connection: duckdb.DuckDBPyConnection,
     params: BuildParams | None = None,
     registry: Registry = REGISTRY,
+    *,
+    run_checks: bool = False,
+    max_age_hours: int = quality.DEFAULT_MAX_AGE_HOURS,
 ) -> BuildReport:
     """Build every registered table, check its key and columns, then write all of them and their comments.
 
     Writing happens only after every table is built and checked, in one transaction: a failed build leaves
     the previous `reporting` tables as they were. An accumulating table gets its stored version as the
     input `reporting.<name>` (an empty frame of its schema when it does not exist yet).
+
+    With `run_checks`, the data-quality checks (`warehouse.checks`) run on the written tables for
+    `params.as_of` and land in `report.checks`; a failed check does not fail the build (the caller decides).
     """
     params = params or BuildParams()
     started = time.perf_counter()
@@ -58,6 +66,8 @@ def build_reporting(
         report.seconds[spec.name] = time.perf_counter() - table_started
         report.rows[spec.name] = built[spec.name].height
     _write(connection, registry, built)
+    if run_checks:
+        report.checks = quality.run_checks(connection, params.as_of, max_age_hours, registry=registry)
     report.total_seconds = time.perf_counter() - started
     return report
 

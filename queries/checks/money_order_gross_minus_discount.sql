@@ -1,0 +1,12 @@
+-- On fct_orders, gross_amount − discount_amount = net_amount, allowing no difference beyond 0.0001.
+-- Why: discount is defined as gross − net; a row that breaks it reports a discount nobody gave.
+SELECT
+    order_number,
+    gross_amount,
+    discount_amount,
+    net_amount,
+    gross_amount - discount_amount - net_amount AS difference
+FROM reporting.fct_orders
+WHERE gross_amount IS NULL OR discount_amount IS NULL OR net_amount IS NULL
+   OR abs(gross_amount - discount_amount - net_amount) > 0.0001
+ORDER BY order_number;
