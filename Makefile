@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv install test check format demo sandbox bench-generate
+.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -36,3 +36,6 @@ sandbox: install  ## serve the Centra sandbox on 127.0.0.1:8765 until Ctrl-C
 
 bench-generate: install  ## time and memory of the sandbox's dataset generator (ORDERS=1000000)
 	$(UV) run --frozen python bench/generate_dataset.py --orders $${ORDERS:-1000000}
+
+bench-reporting: install  ## time and peak memory of a full reporting rebuild (ORDERS=1000000)
+	$(UV) run --frozen python bench/build_reporting.py --orders $${ORDERS:-1000000}

@@ -23,10 +23,13 @@ DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 @dataclass(frozen=True)
 class BuildParams:
-    """What a build needs besides its inputs: the instance's timezone and the moment it is built for."""
+    """What a build needs besides its inputs: the instance's timezone, the moment it is built for and
+    whether PII is hashed (`hash_pii`: `dim_customers.email` becomes the SHA-256 hex of the trimmed,
+    lower-cased email; no reporting table carries names, addresses or phone numbers either way)."""
 
     timezone: str = DEFAULT_TIMEZONE
     as_of: datetime = field(default_factory=lambda: datetime.now(UTC))
+    hash_pii: bool = False
 
     def __post_init__(self) -> None:
         ZoneInfo(self.timezone)  # fails early on a misspelt zone

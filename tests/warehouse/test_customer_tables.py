@@ -10,6 +10,7 @@ DST change, cancelled 1003, wholesale 1004) this adds, all SEK at rate 1, store 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -253,3 +254,31 @@ def test_cohort_month_is_the_local_month_and_reaches_past_as_of() -> None:
         Decimal("10"),
         Decimal("30"),
     ]
+
+
+def test_hash_pii_hashes_emails_and_no_reporting_column_holds_names_addresses_or_phones(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
+    connection.execute("UPDATE centra_raw.customers SET email = '  Olle@Example.COM ' WHERE customer_id = 4")
+    build_reporting(connection, BuildParams(timezone="Europe/Stockholm", as_of=AS_OF, hash_pii=True))
+
+    emails = dict(connection.execute("SELECT customer_id, email FROM reporting.dim_customers").fetchall())
+    anna = hashlib.sha256(b"anna@example.com").hexdigest()
+    assert emails == {1: anna, 2: anna, 3: None, 4: hashlib.sha256(b"olle@example.com").hexdigest()}
+    assert connection.execute(
+        "SELECT is_anonymized FROM reporting.dim_customers WHERE customer_id = 3"
+    ).fetchone() == (True,)
+    columns = [
+        row[0]
+        for row in connection.execute(
+            "SELECT table_name || '.' || column_name FROM information_schema.columns "
+            "WHERE table_schema = 'reporting'"
+        ).fetchall()
+    ]
+    assert columns
+    forbidden = ("first_name", "last_name", "address", "phone")
+    assert [column for column in columns if any(word in column for word in forbidden)] == []
+    text = connection.execute(
+        "SELECT string_agg(CAST(COLUMNS(*) AS VARCHAR), ' ') FROM reporting.dim_customers"
+    ).fetchall()
+    assert not any("@" in str(value) for value in text[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 import polars as pl
@@ -12,8 +13,9 @@ from warehouse.tables.money_and_time import MONEY, local_date, money
 COLUMNS = {
     "customer_id": "Centra's DTC customer id.",
     "email": (
-        "The customer's email as Centra has it; empty for an anonymized customer. A guest and a registered "
-        "customer may share an email: they are two customers."
+        "The customer's email as Centra has it or, when the build hashes PII (BuildParams.hash_pii), the "
+        "SHA-256 hex of the trimmed, lower-cased email; empty for an anonymized customer. A guest and a "
+        "registered customer may share an email: they are two customers."
     ),
     "is_anonymized": "True when Centra has anonymized the customer: email, first name and last name all empty.",
     "first_order_at": "created_at (UTC) of the customer's first non-cancelled order; empty without orders.",
@@ -80,8 +82,13 @@ def dim_customers(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl
 def customer_email(email: pl.Expr, params: BuildParams) -> pl.Expr:
     """The email as the reporting schema shows it: the one place PII hashing belongs.
 
-    Today the email passes through unchanged. When `BuildParams` gains a PII-hashing setting, return here,
-    when it is on, a stable hash (e.g. SHA-256 hex via `hashlib`) of the trimmed, lower-cased email, NULL
-    kept NULL, and say so in the `email` column description. Nothing else reads the email.
+    Unchanged, or with `params.hash_pii` the SHA-256 hex of the trimmed, lower-cased email (stable across
+    builds and machines, so it still joins to a CRM export hashed the same way); NULL stays NULL.
     """
-    return email
+    if not params.hash_pii:
+        return email
+    return email.str.strip_chars().str.to_lowercase().map_elements(_sha256_hex, return_dtype=pl.String)
+
+
+def _sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
