@@ -1,9 +1,14 @@
-"""Build the `reporting` schema from the canonical `centra_raw` tables in one DuckDB transaction."""
+"""Build the `reporting` schema from the canonical `centra_raw` tables; publish it in one transaction.
+
+Each table is written to a staging schema as soon as it is built and checked, and later tables read it
+back from there, so only one table's frame is in memory at a time (a 1M-order build held every frame
+until the end and peaked above 3 GB). The staged tables replace `reporting.*` in one transaction at the
+end: a failed build leaves the previous `reporting` tables as they were, and the staging schema is dropped.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import duckdb
@@ -16,6 +21,7 @@ from warehouse.registry import REGISTRY, BuildParams, Registry, TableSpec, previ
 
 RAW_SCHEMA = "centra_raw"
 REPORTING_SCHEMA = "reporting"
+STAGING_SCHEMA = "reporting_staging"
 _STAGED_FRAME = "_reporting_build_frame"
 
 
@@ -41,9 +47,10 @@ def build_reporting(
 ) -> BuildReport:
     """Build every registered table, check its key and columns, then write all of them and their comments.
 
-    Writing happens only after every table is built and checked, in one transaction: a failed build leaves
-    the previous `reporting` tables as they were. An accumulating table gets its stored version as the
-    input `reporting.<name>` (an empty frame of its schema when it does not exist yet).
+    Tables are staged as they are built; `reporting.*` is replaced only after every table is built and
+    checked, in one transaction: a failed build leaves the previous `reporting` tables as they were. An
+    accumulating table gets its stored version as the input `reporting.<name>` (an empty frame of its
+    schema when it does not exist yet).
 
     With `run_checks`, the data-quality checks (`warehouse.checks`) run on the written tables for
     `params.as_of` and land in `report.checks`; a failed check does not fail the build (the caller decides).
@@ -52,20 +59,27 @@ def build_reporting(
     started = time.perf_counter()
     report = BuildReport()
     raw = _read_raw_inputs(connection, registry.raw_inputs())
-    built: dict[str, pl.DataFrame] = {}
-    for spec in registry.ordered():
-        table_started = time.perf_counter()
-        inputs = {
-            name: built[name].lazy() if name in built else raw[name]
-            for name in spec.inputs
-            if name != previous_version(spec.name)
-        }
-        if spec.accumulates:
-            inputs[previous_version(spec.name)] = _read_previous_version(connection, spec)
-        built[spec.name] = check_table(spec, spec.function(inputs, params).collect())
-        report.seconds[spec.name] = time.perf_counter() - table_started
-        report.rows[spec.name] = built[spec.name].height
-    _write(connection, registry, built)
+    connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")  # left by a killed build
+    connection.execute(f"CREATE SCHEMA {STAGING_SCHEMA}")
+    try:
+        staged: dict[str, pl.LazyFrame] = {}
+        for spec in registry.ordered():
+            table_started = time.perf_counter()
+            inputs = {
+                name: staged[name] if name in staged else raw[name]
+                for name in spec.inputs
+                if name != previous_version(spec.name)
+            }
+            if spec.accumulates:
+                inputs[previous_version(spec.name)] = _read_previous_version(connection, spec)
+            frame = check_table(spec, spec.function(inputs, params).collect())
+            report.rows[spec.name] = frame.height
+            staged[spec.name] = _stage(connection, spec.name, frame)
+            del frame
+            report.seconds[spec.name] = time.perf_counter() - table_started
+        _publish(connection, registry, list(staged))
+    finally:
+        connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")
     if run_checks:
         report.checks = quality.run_checks(connection, params.as_of, max_age_hours, registry=registry)
     report.total_seconds = time.perf_counter() - started
@@ -134,20 +148,28 @@ def check_table(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def _write(
-    connection: duckdb.DuckDBPyConnection, registry: Registry, built: Mapping[str, pl.DataFrame]
-) -> None:
+def _stage(connection: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> pl.LazyFrame:
+    """Write a built table to the staging schema; return it as a scan in the built column types."""
+    connection.register(_STAGED_FRAME, frame.to_arrow())
+    try:
+        connection.execute(f'CREATE TABLE {STAGING_SCHEMA}."{name}" AS SELECT * FROM {_STAGED_FRAME}')
+    finally:
+        connection.unregister(_STAGED_FRAME)
+    # a cast keeps the instant of a timestamp DuckDB hands back in the session's zone
+    return scan_table(connection, f'{STAGING_SCHEMA}."{name}"').select(
+        pl.col(column).cast(dtype) for column, dtype in frame.schema.items()
+    )
+
+
+def _publish(connection: duckdb.DuckDBPyConnection, registry: Registry, names: list[str]) -> None:
+    """Replace `reporting.*` with the staged tables, and comment them, in one transaction."""
     connection.execute("BEGIN TRANSACTION")
     try:
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {REPORTING_SCHEMA}")
-        for name, frame in built.items():
-            connection.register(_STAGED_FRAME, frame.to_arrow())
-            try:
-                connection.execute(
-                    f'CREATE OR REPLACE TABLE {REPORTING_SCHEMA}."{name}" AS SELECT * FROM {_STAGED_FRAME}'
-                )
-            finally:
-                connection.unregister(_STAGED_FRAME)
+        for name in names:
+            connection.execute(
+                f'CREATE OR REPLACE TABLE {REPORTING_SCHEMA}."{name}" AS SELECT * FROM {STAGING_SCHEMA}."{name}"'
+            )
             _write_comments(connection, registry[name])
         connection.execute("COMMIT")
     except BaseException:
