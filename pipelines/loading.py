@@ -8,16 +8,20 @@ from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.pipeline.progress import _NULL_COLLECTOR
 
 from pipelines.centra.resources.order_events import MORE
 
 DATASET = "centra_raw"
 
 
-def centra_pipeline(warehouse: Path, pipelines_dir: Path | None = None, name: str = "centra") -> dlt.Pipeline:
+def centra_pipeline(
+    warehouse: Path, pipelines_dir: Path | None = None, name: str = "centra", progress: Any = None
+) -> dlt.Pipeline:
     """A dlt pipeline loading into the DuckDB file `warehouse`, dataset `centra_raw`.
 
     dlt's working folder defaults to one beside the warehouse, so two warehouses never share state.
+    `progress` is a dlt progress collector (e.g. `dlt.progress.log(10, sys.stderr)`), None for silence.
     """
     warehouse = Path(warehouse)
     return dlt.pipeline(
@@ -25,6 +29,7 @@ def centra_pipeline(warehouse: Path, pipelines_dir: Path | None = None, name: st
         destination=dlt.destinations.duckdb(str(warehouse)),
         dataset_name=DATASET,
         pipelines_dir=str(pipelines_dir or warehouse.parent / f".{warehouse.stem}.dlt"),
+        progress=progress if progress is not None else _NULL_COLLECTOR,
     )
 
 
@@ -36,17 +41,43 @@ def load(pipeline: dlt.Pipeline, source: Any) -> LoadInfo:
 
 
 def load_until_current(
-    pipeline: dlt.Pipeline, make_source: Callable[[], Any], max_rounds: int = 50
+    pipeline: dlt.Pipeline,
+    make_source: Callable[[], Any],
+    max_rounds: int = 50,
+    on_round: Callable[[dlt.Pipeline], None] | None = None,
 ) -> list[LoadInfo]:
     """Load, and load again while the source says Centra's event queue holds more than one batch.
 
     Each round commits before the next one confirms its events, so no event is confirmed for data that
-    was not committed.
+    was not committed. `on_round(pipeline)` runs after each committed round (its trace is the round's).
     """
     infos = []
     for _ in range(max_rounds):
         infos.append(load(pipeline, make_source()))
+        if on_round is not None:
+            on_round(pipeline)
         source_state: dict[str, Any] = pipeline.state.get("sources", {}).get("centra", {})
         if not source_state.get(MORE):
             break
     return infos
+
+
+def rows_loaded(pipeline: dlt.Pipeline) -> dict[str, int]:
+    """Rows per table in the pipeline's last run (dlt's own tables left out)."""
+    trace = pipeline.last_trace
+    normalized = trace.last_normalize_info if trace is not None else None
+    if normalized is None:
+        return {}
+    return {table: count for table, count in normalized.row_counts.items() if not table.startswith("_dlt")}
+
+
+def reset_raw(pipeline: dlt.Pipeline) -> None:
+    """Forget everything loaded: drop the `centra_raw` dataset and the pipeline's state, local and stored.
+
+    The next load is a first load (a backfill from `start_date`). Reporting tables are untouched until the
+    next build; the stock history they accumulate survives.
+    """
+    with pipeline.sql_client() as client:
+        if client.has_dataset():
+            client.drop_dataset()
+    pipeline.drop()

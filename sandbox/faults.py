@@ -26,6 +26,12 @@ class FaultPlan:
     storm_requests: int = 0  # the next N requests answer 429 regardless of buckets
     storm_retry_after: float = 1.0
     scope: FaultScope = "all"
+    # Only these operations (a GraphQL operation name such as "Customers", or an Order API endpoint such as
+    # "orders"); empty = every request in `scope`. Lets a test break one resource family and not the others.
+    operations: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "operations", frozenset(self.operations))
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,13 @@ class FaultInjector:
     def clear(self) -> None:
         self.install(FaultPlan())
 
-    def decide(self, api: Literal["graphql", "order_api"]) -> Fault | None:
-        """The fault for the next request of `api`, or None to serve it normally."""
+    def decide(self, api: Literal["graphql", "order_api"], operation: str | None = None) -> Fault | None:
+        """The fault for the next request of `api` (running `operation`), or None to serve it normally."""
         with self._lock:
             plan = self.plan
             if plan.scope not in ("all", api):
+                return None
+            if plan.operations and operation not in plan.operations:
                 return None
             fault = self._draw(plan)
             if fault is not None:

@@ -19,9 +19,13 @@ os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 os.environ.setdefault("DLT_DATA_DIR", os.path.join(_TEMP_HOME, "dlt"))
 
 from sandbox.server import RunningSandbox, serve_in_thread  # noqa: E402
-from sandbox.settings import SandboxSettings  # noqa: E402
+from sandbox.settings import RateLimitQuotas, SandboxSettings  # noqa: E402
 
 SMALL_ORDERS = 400
+# Quotas that never bind: tests about data; rate-limit behaviour has its own tests with tight quotas.
+GENEROUS_QUOTAS = RateLimitQuotas(
+    request_10s=1_000_000, request_1h=100_000_000, complexity_10s=1_000_000_000, complexity_1h=2_000_000_000
+)
 
 
 @pytest.fixture
@@ -40,6 +44,9 @@ def shared_sandbox() -> Iterator[RunningSandbox]:
     """One read-only sandbox (default settings but a small dataset, rate limits off) for many tests.
 
     Tests that change data, settings, faults or quotas must start their own with `sandbox_factory`.
+    Rate limits are on with quotas that never bind.
     """
-    with serve_in_thread(SandboxSettings(orders=SMALL_ORDERS, rate_limits_enabled=False)) as running:
+    # Generous quotas rather than rate limits off: the sandbox's `rateLimits` reports the quotas either way,
+    # and a client pacing itself to Centra's default quotas makes every load test crawl.
+    with serve_in_thread(SandboxSettings(orders=SMALL_ORDERS, quotas=GENEROUS_QUOTAS)) as running:
         yield running

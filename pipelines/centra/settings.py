@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipelines.centra.errors import CentraConfigError
+from pipelines.centra.graphql_client import RetryPolicy
 
 EARLIEST = date(2000, 1, 1)
+ApiChoice = Literal["auto", "graphql", "order_api"]
+API_CHOICES: tuple[ApiChoice, ...] = ("auto", "graphql", "order_api")
 
 
 @dataclass(frozen=True)
 class CentraSettings:
-    graphql_url: str
-    api_token: str
+    graphql_url: str | None
+    api_token: str | None
     timezone: str = "Europe/Stockholm"
     start_date: date = EARLIEST  # history starts here (orders created before it are not loaded)
     order_lookback_days: int = 60  # without updatedAt or events: re-pull orders created this recently
@@ -24,18 +28,33 @@ class CentraSettings:
     rate_limit_share: float = 0.5  # share of every rate-limit bucket this pipeline may use
     reconcile: bool = False  # also re-pull the lookback window when a cheaper strategy is available
     use_events: bool = False  # Centra enabled the events system for this instance: follow its queue
+    order_api_url: str | None = None  # the Order API plugin's URL: the fallback (reference §B)
+    order_api_key: str | None = None  # the plugin's secret API key
+    api: ApiChoice = "auto"  # which API serves the families: GraphQL, the Order API, or auto (fallback)
+    request_attempts: int = 6  # tries per request on 5xx, timeouts and broken bodies, with backoff
+    # A history pull (`centra-elt backfill`): orders created from start_date through history_end_date only,
+    # ignoring and leaving alone the incremental watermarks. None = the normal incremental run.
+    history_end_date: date | None = None
 
     def __post_init__(self) -> None:
-        url = urlparse(self.graphql_url or "")
-        if url.scheme not in ("http", "https") or not url.netloc:
+        if self.api not in API_CHOICES:
             raise CentraConfigError(
-                "SOURCES__CENTRA__GRAPHQL_URL must be the instance's GraphQL endpoint, "
-                f"like https://<client>.centra.com/graphql (got {self.graphql_url!r})"
+                f"SOURCES__CENTRA__API must be one of {', '.join(API_CHOICES)} (got {self.api!r})"
             )
-        if not self.api_token:
+        if self.order_api_url or self.api == "order_api":
+            _check_url(
+                self.order_api_url,
+                "SOURCES__CENTRA__ORDER_API_URL",
+                "the Order API plugin's URL, like https://<client>.centra.com/api/<plugin-uri>",
+            )
+        if self.api == "order_api" and not self.order_api_key:
             raise CentraConfigError(
-                "SOURCES__CENTRA__API_TOKEN is not set: create an Integration API token in AMS"
+                "SOURCES__CENTRA__ORDER_API_KEY is not set: copy the Order API plugin's API key from AMS"
             )
+        if self.api == "graphql" or (
+            self.api == "auto" and (self.graphql_url or not self.order_api_configured)
+        ):
+            self._check_graphql()
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:
@@ -46,14 +65,59 @@ class CentraSettings:
             raise CentraConfigError(
                 f"SOURCES__CENTRA__RATE_LIMIT_SHARE must be in (0, 1], got {self.rate_limit_share}"
             )
+        if self.request_attempts < 1:
+            raise CentraConfigError(
+                f"SOURCES__CENTRA__REQUEST_ATTEMPTS must be >= 1, got {self.request_attempts}"
+            )
         if self.order_lookback_days < 0 or self.window_days < 1:
             raise CentraConfigError("SOURCES__CENTRA__ORDER_LOOKBACK_DAYS must be >= 0 and WINDOW_DAYS >= 1")
+
+    def _check_graphql(self) -> None:
+        _check_url(
+            self.graphql_url,
+            "SOURCES__CENTRA__GRAPHQL_URL",
+            "the instance's GraphQL endpoint, like https://<client>.centra.com/graphql",
+        )
+        if not self.api_token and (self.api == "graphql" or not self.order_api_configured):
+            raise CentraConfigError(
+                "SOURCES__CENTRA__API_TOKEN is not set: create an Integration API token in AMS"
+                + ("" if self.api == "graphql" else ", or configure the Order API fallback "
+                   "(SOURCES__CENTRA__ORDER_API_URL and SOURCES__CENTRA__ORDER_API_KEY)")
+            )  # fmt: skip
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(max_attempts=self.request_attempts)
+
+    @property
+    def graphql_configured(self) -> bool:
+        return bool(self.graphql_url and self.api_token)
+
+    @property
+    def order_api_configured(self) -> bool:
+        return bool(self.order_api_url and self.order_api_key)
+
+    @property
+    def history_end(self) -> datetime | None:
+        """The end (exclusive, UTC) of a history pull: local midnight after `history_end_date`."""
+        if self.history_end_date is None:
+            return None
+        following = date.fromordinal(self.history_end_date.toordinal() + 1)
+        return datetime.combine(following, datetime.min.time(), tzinfo=ZoneInfo(self.timezone)).astimezone(
+            UTC
+        )
 
     @property
     def start(self) -> datetime:
         return datetime.combine(
             self.start_date, datetime.min.time(), tzinfo=ZoneInfo(self.timezone)
         ).astimezone(UTC)
+
+
+def _check_url(value: str | None, setting: str, what: str) -> None:
+    url = urlparse(value or "")
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise CentraConfigError(f"{setting} must be {what} (got {value!r})")
 
 
 def parse_start_date(value: str | date | None) -> date:

@@ -10,12 +10,8 @@ import duckdb
 from pipelines.centra import centra_source
 from pipelines.loading import centra_pipeline, load_until_current
 from sandbox.server import RunningSandbox
-from sandbox.settings import RateLimitQuotas
+from tests.conftest import GENEROUS_QUOTAS as GENEROUS_QUOTAS  # re-exported for the load tests
 
-# Quotas that never bind: load tests are about data; rate-limit behaviour has its own tests.
-GENEROUS_QUOTAS = RateLimitQuotas(
-    request_10s=1_000_000, request_1h=100_000_000, complexity_10s=1_000_000_000, complexity_1h=2_000_000_000
-)
 ORDER_FAMILY = {
     "orders": "orders",
     "orders__lines": "order_lines",

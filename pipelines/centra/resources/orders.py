@@ -87,6 +87,17 @@ def plan_windows(
     return "created_at_lookback", _backfill(start, now, settings.window_days)
 
 
+def history_windows(start: datetime, end: datetime, window_days: int) -> list[OrderWindow]:
+    """Closed windows of `window_days` covering [start, end) (the last one ends a microsecond before end)."""
+    windows = []
+    step = timedelta(days=window_days)
+    while start < end:
+        stop = min(start + step, end)
+        windows.append(OrderWindow("createdAt", start, stop - timedelta(microseconds=1)))
+        start = stop
+    return windows
+
+
 def _backfill(start: datetime, now: datetime, window_days: int) -> list[OrderWindow]:
     windows = []
     step = timedelta(days=window_days)
@@ -172,7 +183,15 @@ def orders_resource(
         log.warning("SOURCES__CENTRA__USE_EVENTS is on but this instance has no events API; using %s",
                     "updatedAt" if capabilities.order_updated_at else "the createdAt lookback")  # fmt: skip
 
+    def history(end: datetime) -> Iterator[list[dict[str, Any]]]:
+        windows = history_windows(settings.start, end, settings.window_days)
+        log.info("orders: history from %s to %s over %d window(s)", settings.start, end, len(windows))
+        yield from _records(client, settings, [window.where(settings.timezone) for window in windows], {})
+
     def extract(state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        if settings.history_end is not None:  # a backfill window: the watermarks stay as they are
+            yield from history(settings.history_end)
+            return
         if events:
             subscribe(client)  # before any backfill, so nothing changed meanwhile is missed
         marks = {CREATED_MARK: state.get(CREATED_MARK), UPDATED_MARK: state.get(UPDATED_MARK)}

@@ -1,0 +1,150 @@
+"""Which API serves each resource family this run: `api = "auto" | "graphql" | "order_api"`.
+
+- "graphql": every family from GraphQL, as before the Order API existed.
+- "order_api": every family the Order API has endpoints for (orders, customers, catalog, stock);
+  reference data has none and is skipped with a warning.
+- "auto": GraphQL where it can serve; a family falls back to the Order API when GraphQL is not configured,
+  rejects the token, stays unreachable after the client's retries, or the token lacks the family's read
+  permission (one cheap probe query per family). Each fallback is logged as a warning naming the reason.
+  Without an Order API to fall back to, GraphQL's own error stands (the run fails as it always did), and
+  a family the token may not read is skipped by its resources as before.
+
+The Order API is asked once, before anything is extracted, whenever a family will use it: a wrong key or
+URL then fails the run with one message naming the setting, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Literal
+
+from pipelines.centra.budget import RateBudget
+from pipelines.centra.capabilities import Capabilities, detect
+from pipelines.centra.errors import (
+    CentraAuthError,
+    CentraPermissionError,
+    CentraResponseError,
+    CentraUnavailableError,
+)
+from pipelines.centra.graphql_client import CentraGraphQLClient
+from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
+from pipelines.centra.run_summary import FamilyApi
+from pipelines.centra.settings import CentraSettings
+
+log = logging.getLogger("pipelines.centra.source")
+GRAPHQL = "graphql"
+ORDER_API_FAMILIES = frozenset({"orders", "customers", "catalog", "stock"})
+# family -> (the permission its main list needs, a one-row query that needs exactly that)
+PERMISSION_PROBES: dict[str, tuple[str, str]] = {
+    "orders": ("Order:read", "query ProbeOrders { orders(limit: 1) { number } }"),
+    "customers": ("Customer:read", "query ProbeCustomers { customers(limit: 1) { id } }"),
+    "catalog": ("Product:read", "query ProbeProducts { products(limit: 1) { id } }"),
+    "stock": (
+        "Warehouse.stock:read",
+        "query ProbeStock { warehouses { stock(limit: 1) { freeToAllocateQuantity } } }",
+    ),
+}
+NO_ENDPOINT = "the Order API has no endpoint for it"
+
+
+@dataclass
+class ApiPlan:
+    graphql: CentraGraphQLClient | None
+    capabilities: Capabilities | None
+    order_api: CentraOrderApiClient | None
+    families: dict[str, FamilyApi]
+
+    def uses(self, family: str) -> Literal["graphql", "order_api"] | None:
+        api = self.families[family].api
+        return api if api in (GRAPHQL, ORDER_API) else None  # type: ignore[return-value]
+
+
+def _graphql(settings: CentraSettings) -> tuple[CentraGraphQLClient, Capabilities]:
+    client = CentraGraphQLClient(
+        settings.graphql_url or "",
+        settings.api_token or "",
+        budget=RateBudget(settings.rate_limit_share),
+        retry=settings.retry_policy,
+    )
+    return client, detect(client)
+
+
+def open_order_api(settings: CentraSettings) -> CentraOrderApiClient:
+    """A client whose key and URL were just accepted by the Order API (one request)."""
+    client = CentraOrderApiClient(
+        settings.order_api_url or "", settings.order_api_key or "", retry=settings.retry_policy
+    )
+    # A 403 "Not Allowed" means the key is good and /orders is not in the plugin's allow-list: its resource
+    # says so when it runs.
+    with suppress(CentraPermissionError):
+        client.get("orders", {"limit": 1})
+    return client
+
+
+def _denied_families(client: CentraGraphQLClient, families: list[str]) -> dict[str, str]:
+    reasons = {}
+    for family in families:
+        if family not in PERMISSION_PROBES:
+            continue
+        permission, probe = PERMISSION_PROBES[family]
+        try:
+            client.execute(probe, name=f"probe_{family}", estimated_complexity=10)
+        except CentraPermissionError as error:
+            reasons[family] = f"the GraphQL token lacks {error.permission or permission}"
+    return reasons
+
+
+def plan_apis(settings: CentraSettings, families: list[str]) -> ApiPlan:
+    if settings.api == GRAPHQL:
+        client, capabilities = _graphql(settings)
+        return ApiPlan(client, capabilities, None, {name: FamilyApi(GRAPHQL) for name in families})
+    if settings.api == ORDER_API:
+        reasons = dict.fromkeys(families, "api = order_api")
+        return _with_fallbacks(settings, families, None, None, reasons)
+    return _auto(settings, families)
+
+
+def _auto(settings: CentraSettings, families: list[str]) -> ApiPlan:
+    if not settings.graphql_configured:
+        reason = "GraphQL is not configured (SOURCES__CENTRA__GRAPHQL_URL, SOURCES__CENTRA__API_TOKEN)"
+        return _with_fallbacks(settings, families, None, None, dict.fromkeys(families, reason))
+    try:
+        client, capabilities = _graphql(settings)
+    except (CentraAuthError, CentraUnavailableError, CentraResponseError) as error:
+        if not settings.order_api_configured:
+            raise
+        kind = (
+            "rejected the token" if isinstance(error, CentraAuthError) else "stayed unreachable after retries"
+        )
+        reason = f"GraphQL {kind}: {error}"
+        return _with_fallbacks(settings, families, None, None, dict.fromkeys(families, reason))
+    reasons = _denied_families(client, families) if settings.order_api_configured else {}
+    return _with_fallbacks(settings, families, client, capabilities, reasons)
+
+
+def _with_fallbacks(
+    settings: CentraSettings,
+    families: list[str],
+    client: CentraGraphQLClient | None,
+    capabilities: Capabilities | None,
+    reasons: dict[str, str],
+) -> ApiPlan:
+    """GraphQL for the families without a reason to leave it; the Order API (or nothing) for the rest."""
+    chosen: dict[str, FamilyApi] = {}
+    for name in families:
+        reason = reasons.get(name)
+        if reason is None:
+            chosen[name] = FamilyApi(GRAPHQL)
+        elif name in ORDER_API_FAMILIES:
+            chosen[name] = FamilyApi(ORDER_API, reason)
+            if settings.api == "auto":
+                log.warning("%s: served by the Order API — %s", name, reason)
+        else:
+            chosen[name] = FamilyApi(None, f"{reason}; {NO_ENDPOINT}")
+            log.warning("%s: skipped — %s, and %s", name, reason, NO_ENDPOINT)
+    order_api = None
+    if any(choice.api == ORDER_API for choice in chosen.values()):
+        order_api = open_order_api(settings)
+    return ApiPlan(client, capabilities, order_api, chosen)

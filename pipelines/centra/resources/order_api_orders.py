@@ -1,0 +1,110 @@
+"""The `orders` resource over the Order API: the same canonical order records as the GraphQL resource.
+
+`/orders` can only be filtered by order date (`newer_than`; no modified-since, reference §B3), so:
+- first run: every visible order created from `start_date` on;
+- later runs: every order created since the newest order date seen, less `order_lookback_days`, so status
+  changes, cancellations, shipments and returns on recent orders still arrive; older changes need a
+  `reconcile` run with a longer lookback.
+Returns come from `/returns` (created since the same moment: a return is never older than its order) and
+are nested under their order, so a merge replaces an order's returns with what the Order API shows now.
+The watermark is the newest order date seen, never our clock; it lives in dlt state committed with the
+load (keys `order_api_orders_*`, apart from the GraphQL resource's marks), so a failed run repeats.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import dlt
+from dlt.extract.resource import DltResource
+
+from pipelines.centra.mapping import shop_time
+from pipelines.centra.order_api_client import CentraOrderApiClient
+from pipelines.centra.resources.denied import unless_denied
+from pipelines.centra.resources.order_api_order_rows import order_record, return_row
+from pipelines.centra.resources.order_api_paging import numbered_pages, offset_pages
+from pipelines.centra.settings import CentraSettings
+from pipelines.centra.tables import ORDERS
+
+log = logging.getLogger(__name__)
+CREATED_MARK, STRATEGY = "order_api_orders_created_max", "order_api_orders_strategy"
+Row = dict[str, Any]
+
+
+def window_start(settings: CentraSettings, state: dict[str, Any]) -> tuple[str, datetime]:
+    """The strategy's name and the UTC moment from which orders are (re-)read."""
+    mark = state.get(CREATED_MARK)
+    if mark is None:
+        return "backfill", settings.start
+    lookback = datetime.fromisoformat(mark) - timedelta(days=settings.order_lookback_days)
+    return "created_at_lookback", max(settings.start, lookback)
+
+
+def returns_by_order(client: CentraOrderApiClient, since: str, timezone: str) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = {}
+    for entries in numbered_pages(client, "returns", "returns", {"newer_than": since}, _return_key):
+        for entry in entries:
+            row = return_row(entry, timezone)
+            grouped.setdefault(row["order_number"], []).append(row)
+    return grouped
+
+
+def _return_key(entry: Row) -> int:
+    return int(entry["returnId"])
+
+
+def _order_key(order: Row) -> int:
+    return int(order["orderId"])
+
+
+def extract_orders(
+    client: CentraOrderApiClient, settings: CentraSettings, state: dict[str, Any]
+) -> Iterator[list[Row]]:
+    if settings.history_end is not None:  # a backfill window: the watermark stays as it is
+        yield from _extract(client, settings, settings.start, settings.history_end, {})
+        return
+    strategy, start = window_start(settings, state)
+    yield from _extract(client, settings, start, None, state)
+    state[STRATEGY] = strategy
+
+
+def _extract(
+    client: CentraOrderApiClient,
+    settings: CentraSettings,
+    start: datetime,
+    end: datetime | None,
+    state: dict[str, Any],
+) -> Iterator[list[Row]]:
+    # `newer_than` is "newer than": one second earlier keeps an order placed exactly at `start`.
+    since = shop_time(start - timedelta(seconds=1), settings.timezone)
+    params = {"newer_than": since}
+    if end is not None:
+        params["older_than"] = shop_time(end, settings.timezone)
+    log.info(
+        "orders (Order API): orders newer than %s%s",
+        since,
+        f", older than {params['older_than']}" if end else "",
+    )
+    returns = returns_by_order(client, since, settings.timezone)
+    newest = state.get(CREATED_MARK)
+    for orders in offset_pages(client, "orders", "orders", params, _order_key):
+        records = [
+            order_record(order, returns.get(_order_key(order), []), settings.timezone) for order in orders
+        ]
+        for record in records:
+            created = record["created_at"]
+            if created is not None and (newest is None or created > datetime.fromisoformat(newest)):
+                newest = created.isoformat()
+        yield records
+    if end is None:
+        state[CREATED_MARK] = newest or settings.start.isoformat()
+
+
+def order_api_orders_resource(client: CentraOrderApiClient, settings: CentraSettings) -> DltResource:
+    def orders() -> Iterator[list[Row]]:
+        yield from unless_denied("orders", extract_orders(client, settings, dlt.current.source_state()))
+
+    return dlt.resource(orders, name="orders", **ORDERS.resource_hints())

@@ -1,0 +1,110 @@
+"""What a run says about itself: which API served each family, and what that API can not see.
+
+The source writes it to `pipeline.state["sources"]["centra"]["last_run"]` on every run (overwriting the
+previous one), committed with the load:
+
+    {"apis": {"orders": {"api": "order_api", "reason": "GraphQL answered ..."}, ...},
+     "blind_spots": ["orders: on-hold and waiting-for-payment orders are hidden ...", ...]}
+
+`api` is "graphql", "order_api", or None when no API could serve the family (it was skipped); `reason`
+says why the family is not on GraphQL (None when it is, or when GraphQL was chosen explicitly).
+`read_last_run` turns that into a `RunSummary` for the flows layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+LAST_RUN = "last_run"
+
+# What the Order API can not see, per family it serves (README "Order API fallback"). Surfaced in every
+# run summary where the Order API served the family, so nobody mistakes a gap for data.
+ORDER_API_BLIND_SPOTS: dict[str, tuple[str, ...]] = {
+    "orders": (
+        "orders: on-hold and waiting-for-payment orders are hidden unless the Order API plugin returns them, "
+        "and orders outside the plugin's markets and statuses are invisible",
+        "orders: only the order date can be filtered, so changes to orders older than order_lookback_days "
+        "arrive only with a reconcile run",
+        "orders: no conversion_rate (only /returns has baseCurrencyRate), no handling_amount, store_id, "
+        "buyer_id or updated_at; first and last names are NULL (the Order API joins them)",
+        "orders__lines: fully cancelled lines are not listed; no product/variant/size/brand ids or "
+        "cancelled_quantity; sku is sku + variantSku + sizeSku",
+        "orders__shipments: only the /orders summary (number, shipped_at, carrier, service, tracking); "
+        "orders__shipments__lines gets no rows (no shipment line ids)",
+        "orders__returns: no status, updated_at or completed_at (is_completed only); return lines have no amount",
+        "orders: status is mapped from orderStatus codes 1..6 (PENDING, CONFIRMED, PROCESSING, SHIPPED, "
+        "ARCHIVED, CANCELLED) [inferred]",
+    ),
+    "customers": ("customers: wholesale accounts and buyers have no Order API endpoint and are not loaded",),
+    "catalog": (
+        "catalog: only products with at least one size appear; no status, numbers, brand/collection/size chart "
+        "ids, bundle flag, unit cost or variant timestamps",
+    ),
+    "stock": (
+        "stock: summed over the Order API plugin's warehouses under the synthetic warehouse_id 0; "
+        "no per-warehouse rows",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FamilyApi:
+    api: str | None  # "graphql" | "order_api" | None (nothing served it)
+    reason: str | None = None
+
+    def as_state(self) -> dict[str, str | None]:
+        return {"api": self.api, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    apis: dict[str, FamilyApi] = field(default_factory=dict)
+    blind_spots: tuple[str, ...] = ()
+
+    def served_by(self, api: str | None) -> list[str]:
+        return sorted(name for name, choice in self.apis.items() if choice.api == api)
+
+    @property
+    def skipped(self) -> list[str]:
+        return self.served_by(None)
+
+    def as_state(self) -> dict[str, Any]:
+        return {
+            "apis": {name: choice.as_state() for name, choice in self.apis.items()},
+            "blind_spots": list(self.blind_spots),
+        }
+
+    def render(self) -> str:
+        """A few lines for a log or a flow's artifact."""
+        lines = []
+        for name, choice in sorted(self.apis.items()):
+            served = choice.api or "not loaded"
+            lines.append(f"{name}: {served}" + (f" ({choice.reason})" if choice.reason else ""))
+        lines.extend(f"blind spot: {spot}" for spot in self.blind_spots)
+        return "\n".join(lines)
+
+
+def summarize(apis: Mapping[str, FamilyApi]) -> RunSummary:
+    """The summary of a run whose families were served as `apis` says, with the blind spots that follow."""
+    spots: list[str] = []
+    for name, choice in apis.items():
+        if choice.api == "order_api":
+            spots.extend(ORDER_API_BLIND_SPOTS.get(name, ()))
+        elif choice.api is None:
+            spots.append(f"{name}: not loaded this run — {choice.reason or 'no API could serve it'}")
+    return RunSummary(dict(apis), tuple(spots))
+
+
+def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
+    """The last run's summary from a dlt pipeline's state (`pipeline.state`), or None before any run."""
+    source_state = (pipeline_state.get("sources") or {}).get("centra") or {}
+    last = source_state.get(LAST_RUN)
+    if not last:
+        return None
+    apis = {
+        name: FamilyApi(entry.get("api"), entry.get("reason"))
+        for name, entry in (last.get("apis") or {}).items()
+    }
+    return RunSummary(apis, tuple(last.get("blind_spots") or ()))
