@@ -26,10 +26,8 @@ format: install  ## apply ruff formatting and safe fixes
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check --fix .
 
-demo: install  ## the demo: sandbox -> pipeline -> DuckDB (lands with the flows issue)
-	@echo "The end-to-end demo (sandbox -> dlt -> DuckDB -> reporting) is not built yet: it lands with issue 6." >&2
-	@echo "Meanwhile 'make sandbox' serves the Centra imitation on http://127.0.0.1:8765." >&2
-	@exit 2
+demo: install  ## the demo: sandbox -> Prefect flow -> warehouse/demo.duckdb, then headline numbers (ORDERS=20000)
+	$(UV) run --frozen centra-elt demo --orders $${ORDERS:-20000}
 
 sandbox: install  ## serve the Centra sandbox on 127.0.0.1:8765 until Ctrl-C
 	$(UV) run --frozen centra-sandbox --host 127.0.0.1 --port 8765

@@ -1,0 +1,167 @@
+"""The Prefect flow: extract+load per entity family → build the reporting tables → checks → publish.
+
+A family that fails (after its retries) does not stop the others; the run then ends failed, naming each
+failure. The reporting build runs on whatever loaded (the canonical tables of a failed family keep their last
+committed state). The read-only snapshot is replaced when the build succeeded and every data-quality check
+passed (the referential checks catch a stale family that no longer matches the others), so BI tools keep
+the last good snapshot otherwise. One run at a time per warehouse (`flows/lock.py`).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import Failed, State
+
+from flows import steps
+from flows.lock import warehouse_lock
+from flows.progress import TerminalProgress
+from flows.summary import FamilyOutcome, RunSummary
+from pipelines.centra.source import FAMILIES
+from pipelines.loading import centra_pipeline, reset_raw
+from warehouse.publish import PublishReport
+
+DEFAULT_WAREHOUSE = Path("warehouse/centra.duckdb")
+# Cheap reference data first: the order and stock families refer to it.
+FAMILY_ORDER = ("reference", "catalog", "customers", "orders", "stock")
+ARTIFACT_KEY = "centra-elt-run-summary"
+PROGRESS_SECONDS = 10.0  # how often the terminal shows rows per resource while loading
+
+
+class RunFailedError(RuntimeError):
+    """The run finished but something in it failed; the message lists each failure."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__("the run failed — " + "; ".join(summary.failure_reasons()))
+        self.summary = summary
+
+
+def _retry_unless_permanent(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
+    return not (isinstance(state.data, BaseException) and steps.is_permanent(state.data))
+
+
+@task(name="extract-load", cache_policy=NO_CACHE, retry_condition_fn=_retry_unless_permanent)
+def extract_load(pipeline: Any, family: str, source_args: dict[str, Any]) -> FamilyOutcome:
+    return steps.load_family(pipeline, family, source_args)
+
+
+@task(name="build-reporting", cache_policy=NO_CACHE)
+def build_reporting_task(warehouse: Path, as_of: datetime, max_age_hours: int, hash_pii: bool) -> Any:
+    return steps.build(warehouse, as_of, max_age_hours, hash_pii)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(warehouse: Path) -> PublishReport:
+    return steps.publish(warehouse)
+
+
+def ordered_families(resources: list[str] | None) -> list[str]:
+    chosen = resources or list(FAMILY_ORDER)
+    unknown = sorted(set(chosen) - set(FAMILIES))
+    if unknown:
+        raise ValueError(f"unknown resources {unknown}; choose from {', '.join(FAMILY_ORDER)}")
+    return [family for family in FAMILY_ORDER if family in chosen]
+
+
+@flow(name="centra-elt", validate_parameters=False)
+def centra_elt(
+    warehouse: str = str(DEFAULT_WAREHOUSE),
+    resources: list[str] | None = None,
+    full_refresh: bool = False,
+    reconcile: bool = False,
+    order_lookback_days: int | None = None,
+    start_date: str | None = None,
+    wait_seconds: float = 0.0,
+    retries: int = 2,
+    retry_delay_seconds: float = 30.0,
+    max_age_hours: int = 48,
+    hash_pii: bool = False,
+    as_of: datetime | None = None,
+) -> RunSummary:
+    """One run against the configured Centra (credentials from dlt configuration, never parameters).
+
+    Raises RunFailedError when a family, the build or a check failed (after writing the summary artifact).
+    """
+    logger = get_run_logger()
+    path = Path(warehouse)
+    families = ordered_families(resources)
+    started = time.perf_counter()
+    summary = RunSummary(warehouse=str(path), started_at=datetime.now(UTC))
+    source_args: dict[str, Any] = {"reconcile": reconcile}
+    if order_lookback_days is not None:
+        source_args["order_lookback_days"] = order_lookback_days
+    if start_date:
+        source_args["start_date"] = start_date
+    with warehouse_lock(path, wait_seconds):
+        summary.buckets_before = steps.probe_rate_limits()
+        pipeline = centra_pipeline(path, progress=TerminalProgress(PROGRESS_SECONDS))
+        if full_refresh:
+            logger.warning("full refresh: dropping the canonical tables and the pipeline state of %s", path)
+            reset_raw(pipeline)
+        load = extract_load.with_options(retries=retries, retry_delay_seconds=retry_delay_seconds)
+        for family in families:
+            state = load(pipeline, family, source_args, return_state=True)
+            outcome = _outcome(family, state)
+            summary.families.append(outcome)
+            _, _, blind_spots = steps.served_by(pipeline, family)
+            summary.blind_spots += [spot for spot in blind_spots if spot not in summary.blind_spots]
+            if outcome.succeeded:
+                logger.info("%s: %s rows via %s", family, f"{sum(outcome.rows.values()):,}", outcome.api)
+            else:
+                logger.error("%s failed: %s", family, outcome.error)
+        if resources and set(families) != set(FAMILY_ORDER) and steps.missing_inputs(path):
+            missing = ", ".join(steps.missing_inputs(path))
+            summary.publish_skipped = f"reporting not built: {missing} not loaded yet (run every family once)"
+            logger.warning(summary.publish_skipped)
+        else:
+            _build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii)
+        summary.buckets_after = steps.probe_rate_limits() if summary.buckets_before else []
+    summary.seconds = time.perf_counter() - started
+    create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary.to_markdown(), description=summary.headline())
+    if not summary.succeeded:
+        # A Failed state rather than a raise: Prefect marks the run failed without logging a traceback for
+        # an expected failure; calling the flow still raises RunFailedError.
+        failed = RunFailedError(summary)
+        return Failed(message=str(failed), data=failed)  # type: ignore[return-value]
+    return summary
+
+
+def _outcome(family: str, state: State[Any]) -> FamilyOutcome:
+    if state.is_completed():
+        result: FamilyOutcome = state.result()
+        return result
+    error = state.result(raise_on_failure=False)
+    message = steps.describe_error(error) if isinstance(error, BaseException) else str(state.message)
+    return FamilyOutcome(name=family, succeeded=False, error=message)
+
+
+def _build_check_publish(
+    summary: RunSummary, path: Path, as_of: datetime, max_age_hours: int, hash_pii: bool
+) -> None:
+    if not any(family.succeeded for family in summary.families):
+        summary.publish_skipped = "no resource loaded"
+        return
+    build_state = build_reporting_task(path, as_of, max_age_hours, hash_pii, return_state=True)
+    if not build_state.is_completed():
+        error = build_state.result(raise_on_failure=False)
+        summary.build_error = steps.describe_error(error) if isinstance(error, BaseException) else "failed"
+        summary.publish_skipped = "the reporting build failed; the last snapshot stays"
+        return
+    report = build_state.result()
+    summary.build_rows, summary.build_seconds = dict(report.rows), report.total_seconds
+    summary.checks = [(check.name, check.passed, check.summary()) for check in report.checks or []]
+    summary.latest_order_at = steps.latest_order(path)
+    if summary.latest_order_at is not None:
+        summary.freshness_hours = (as_of - summary.latest_order_at).total_seconds() / 3600
+    if summary.failed_checks:
+        summary.publish_skipped = "a data-quality check failed; the last snapshot stays"
+        return
+    published = publish_task(path)
+    summary.published_to = str(published.path)

@@ -1,0 +1,133 @@
+"""The steps of a run as plain functions (no Prefect here): load one family, build, publish, probe.
+
+`flows/elt.py` wraps them in Prefect tasks; tests and the benchmarks can call them directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+
+from flows.summary import Bucket, FamilyOutcome, buckets_from
+from pipelines.centra import centra_source
+from pipelines.centra.errors import CentraError, find_centra_error
+from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
+from pipelines.loading import load_until_current, rows_loaded
+from warehouse.build import BuildReport, build_reporting
+from warehouse.publish import PublishReport, publish_reporting, published_path
+from warehouse.registry import DEFAULT_TIMEZONE, REGISTRY, BuildParams
+
+log = logging.getLogger("centra_elt")
+
+# Failures a retry can not fix: a configuration, token or schema problem fails at once.
+PERMANENT = ("CentraConfigError", "CentraAuthError", "CentraSchemaError", "CentraPermissionError")
+
+
+def configured(key: str) -> Any:
+    """A `sources.centra.<key>` value from dlt's configuration (TOML files or environment), or None."""
+    try:
+        return dlt.config.get(f"sources.centra.{key}")
+    except Exception:  # a provider that can not be read is the same as no value here
+        return None
+
+
+def configured_secret(key: str) -> Any:
+    try:
+        return dlt.secrets.get(f"sources.centra.{key}")
+    except Exception:
+        return None
+
+
+def instance_timezone() -> str:
+    return str(configured("timezone") or DEFAULT_TIMEZONE)
+
+
+def load_family(pipeline: dlt.Pipeline, family: str, source_args: Mapping[str, Any]) -> FamilyOutcome:
+    """Load one entity family (in as many rounds as Centra's event queue needs); say which API served it."""
+    outcome = FamilyOutcome(name=family)
+    started = time.perf_counter()
+
+    def count_rows(loaded: dlt.Pipeline) -> None:
+        for table, count in rows_loaded(loaded).items():
+            outcome.rows[table] = outcome.rows.get(table, 0) + count
+
+    load_until_current(
+        pipeline, lambda: centra_source(resources=[family], **source_args), on_round=count_rows
+    )
+    outcome.seconds = time.perf_counter() - started
+    outcome.succeeded = True
+    outcome.api, outcome.api_reason, _ = served_by(pipeline, family)
+    return outcome
+
+
+def served_by(pipeline: dlt.Pipeline, family: str) -> tuple[str | None, str | None, list[str]]:
+    """(API, reason, blind spots) the source recorded for `family` in its last run."""
+    source_state: dict[str, Any] = pipeline.state.get("sources", {}).get("centra", {})
+    last_run = source_state.get("last_run") or {}
+    entry = (last_run.get("apis") or {}).get(family) or {}
+    api = entry.get("api", "graphql") if last_run else "graphql"
+    return api, entry.get("reason"), list(last_run.get("blind_spots") or [])
+
+
+def is_permanent(error: BaseException) -> bool:
+    centra = find_centra_error(error)
+    return centra is not None and type(centra).__name__ in PERMANENT
+
+
+def describe_error(error: BaseException) -> str:
+    """One line a person can act on: the Centra error when there is one, else the exception's first line."""
+    centra: CentraError | BaseException = find_centra_error(error) or error
+    text = str(centra).strip().splitlines()[0] if str(centra).strip() else type(centra).__name__
+    return f"{type(centra).__name__}: {text}"
+
+
+def probe_rate_limits() -> list[Bucket]:
+    """Centra's buckets as `rateLimits` reports them now; [] when GraphQL is not configured or unreachable."""
+    url, token = configured("graphql_url"), configured_secret("api_token")
+    if not url or not token:
+        return []
+    try:
+        with CentraGraphQLClient(
+            str(url), str(token), retry=RetryPolicy(max_attempts=2, max_rate_limited=2), timeout=15
+        ) as client:
+            return buckets_from(client.rate_limits())
+    except Exception as error:  # a failed probe never fails a run; the summary just lacks the figures
+        log.warning("could not read Centra's rate limits: %s", describe_error(error))
+        return []
+
+
+def missing_inputs(warehouse: Path) -> list[str]:
+    """The canonical tables the reporting build reads that the warehouse does not hold yet."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        present = {
+            row[0]
+            for row in connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'centra_raw'"
+            ).fetchall()
+        }
+    return [name for name in REGISTRY.raw_inputs() if name not in present]
+
+
+def build(warehouse: Path, as_of: datetime, max_age_hours: int, hash_pii: bool) -> BuildReport:
+    params = BuildParams(timezone=instance_timezone(), as_of=as_of, hash_pii=hash_pii)
+    with duckdb.connect(str(warehouse)) as connection:
+        return build_reporting(connection, params, run_checks=True, max_age_hours=max_age_hours)
+
+
+def publish(warehouse: Path) -> PublishReport:
+    with duckdb.connect(str(warehouse)) as connection:
+        return publish_reporting(connection, published_path(warehouse))
+
+
+def latest_order(warehouse: Path) -> datetime | None:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        row = connection.execute("SELECT max(created_at) FROM reporting.fct_orders").fetchone()
+    latest = row[0] if row else None
+    return latest.astimezone(UTC) if isinstance(latest, datetime) else None
