@@ -4,6 +4,8 @@ Each table is written to a staging schema as soon as it is built and checked, an
 back from there, so only one table's frame is in memory at a time (a 1M-order build held every frame
 until the end and peaked above 3 GB). The staged tables replace `reporting.*` in one transaction at the
 end: a failed build leaves the previous `reporting` tables as they were, and the staging schema is dropped.
+A table that declares `partition_by` is built in parts of `keys_per_part` keys (`warehouse.partitioned_build`),
+so only one part's rows are in memory: 3M order lines built at once held ~2.8 GB at peak.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import polars as pl
 
 import warehouse.tables  # noqa: F401  (registering the tables is importing them)
 from warehouse import checks as quality
-from warehouse.duckdb_scan import scan_table
+from warehouse.duckdb_scan import StoredTable, scan_table
+from warehouse.partitioned_build import DEFAULT_KEYS_PER_PART, build_in_parts, duplicate_keys
 from warehouse.registry import REGISTRY, BuildParams, Registry, TableSpec, previous_version
 
 RAW_SCHEMA = "centra_raw"
@@ -44,6 +47,7 @@ def build_reporting(
     *,
     run_checks: bool = False,
     max_age_hours: int = quality.DEFAULT_MAX_AGE_HOURS,
+    keys_per_part: int = DEFAULT_KEYS_PER_PART,
 ) -> BuildReport:
     """Build every registered table, check its key and columns, then write all of them and their comments.
 
@@ -54,30 +58,36 @@ def build_reporting(
 
     With `run_checks`, the data-quality checks (`warehouse.checks`) run on the written tables for
     `params.as_of` and land in `report.checks`; a failed check does not fail the build (the caller decides).
+    A table with `partition_by` is built `keys_per_part` partition keys at a time; the result is the same.
     """
     params = params or BuildParams()
     started = time.perf_counter()
     report = BuildReport()
-    raw = _read_raw_inputs(connection, registry.raw_inputs())
+    tables = _raw_tables(connection, registry.raw_inputs())
     connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")  # left by a killed build
     connection.execute(f"CREATE SCHEMA {STAGING_SCHEMA}")
     try:
-        staged: dict[str, pl.LazyFrame] = {}
+        built: list[str] = []
         for spec in registry.ordered():
             table_started = time.perf_counter()
-            inputs = {
-                name: staged[name] if name in staged else raw[name]
-                for name in spec.inputs
-                if name != previous_version(spec.name)
-            }
-            if spec.accumulates:
-                inputs[previous_version(spec.name)] = _read_previous_version(connection, spec)
-            frame = check_table(spec, spec.function(inputs, params).collect())
-            report.rows[spec.name] = frame.height
-            staged[spec.name] = _stage(connection, spec.name, frame)
-            del frame
+            if spec.partition_by is None:
+                tables[spec.name], report.rows[spec.name] = _build_whole(connection, spec, tables, params)
+            else:
+                tables[spec.name], report.rows[spec.name] = build_in_parts(
+                    connection,
+                    spec,
+                    tables,
+                    params,
+                    keys_per_part,
+                    check_part=check_table,
+                    stage_part=lambda spec, frame, append: _stage(
+                        connection, spec.name, frame, append=append
+                    ),
+                )
+                _check_key_across_parts(connection, spec, tables[spec.name])
+            built.append(spec.name)
             report.seconds[spec.name] = time.perf_counter() - table_started
-        _publish(connection, registry, list(staged))
+        _publish(connection, registry, built)
     finally:
         connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")
     if run_checks:
@@ -86,7 +96,23 @@ def build_reporting(
     return report
 
 
-def _read_raw_inputs(connection: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, pl.LazyFrame]:
+def _build_whole(
+    connection: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    tables: dict[str, StoredTable],
+    params: BuildParams,
+) -> tuple[StoredTable, int]:
+    """Build a table in one go and stage it; return the staged table and its row count."""
+    inputs = {
+        name: tables[name].scan(connection) for name in spec.inputs if name != previous_version(spec.name)
+    }
+    if spec.accumulates:
+        inputs[previous_version(spec.name)] = _read_previous_version(connection, spec)
+    frame = check_table(spec, spec.build(inputs, params).collect())
+    return _stage(connection, spec.name, frame), frame.height
+
+
+def _raw_tables(connection: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, StoredTable]:
     present = {
         row[0]
         for row in connection.execute(
@@ -99,7 +125,7 @@ def _read_raw_inputs(connection: duckdb.DuckDBPyConnection, names: list[str]) ->
             f"the canonical tables {', '.join(f'{RAW_SCHEMA}.{name}' for name in missing)} do not exist: "
             "load them with the Centra pipeline before building the reporting tables"
         )
-    return {name: scan_table(connection, f'{RAW_SCHEMA}."{name}"') for name in names}
+    return {name: StoredTable(f'{RAW_SCHEMA}."{name}"') for name in names}
 
 
 def _read_previous_version(connection: duckdb.DuckDBPyConnection, spec: TableSpec) -> pl.LazyFrame:
@@ -121,9 +147,12 @@ def _read_previous_version(connection: duckdb.DuckDBPyConnection, spec: TableSpe
     )
 
 
-def check_table(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
+def check_table(
+    spec: TableSpec, frame: pl.DataFrame, built_types: dict[str, pl.DataType] | None = None
+) -> pl.DataFrame:
     """The frame in the registry's column order, or BuildError on an undescribed column, a duplicate key or
-    (for a table that declares its schema) a column of another type."""
+    (for a table that declares its schema, or a part of a table whose first part was `built_types`) a column
+    of another type."""
     undescribed = [column for column in frame.columns if column not in spec.columns]
     if undescribed:
         raise BuildError(f"reporting.{spec.name}: columns {undescribed} are not described in the registry")
@@ -133,32 +162,49 @@ def check_table(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
     key = list(spec.key)
     duplicates = frame.group_by(key).len().filter(pl.col("len") > 1).sort(key)
     if duplicates.height:
-        examples = "; ".join(
-            ", ".join(f"{column}={row[column]!r}" for column in key) for row in duplicates.head(5).to_dicts()
-        )
-        raise BuildError(
-            f"reporting.{spec.name}: {duplicates.height} duplicate key value(s) of ({', '.join(key)}), "
-            f"grain '{spec.grain}': {examples}"
-        )
+        raise _duplicate_key_error(spec, duplicates.height, duplicates.head(5).to_dicts())
     frame = frame.select(list(spec.columns))
     if spec.schema is not None and dict(frame.schema) != dict(spec.schema):
         raise BuildError(
             f"reporting.{spec.name}: built types {dict(frame.schema)} differ from the registry's {dict(spec.schema)}"
         )
+    if built_types is not None and dict(frame.schema) != built_types:
+        raise BuildError(
+            f"reporting.{spec.name}: a part was built in types {dict(frame.schema)}, the first in {built_types}"
+        )
     return frame
 
 
-def _stage(connection: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> pl.LazyFrame:
-    """Write a built table to the staging schema; return it as a scan in the built column types."""
+def _check_key_across_parts(
+    connection: duckdb.DuckDBPyConnection, spec: TableSpec, staged: StoredTable
+) -> None:
+    count, examples = duplicate_keys(connection, staged, spec.key)
+    if count:
+        raise _duplicate_key_error(spec, count, examples)
+
+
+def _duplicate_key_error(spec: TableSpec, count: int, examples: list[dict[str, object]]) -> BuildError:
+    listed = "; ".join(", ".join(f"{column}={row[column]!r}" for column in spec.key) for row in examples)
+    return BuildError(
+        f"reporting.{spec.name}: {count} duplicate key value(s) of ({', '.join(spec.key)}), "
+        f"grain '{spec.grain}': {listed}"
+    )
+
+
+def _stage(
+    connection: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame, *, append: bool = False
+) -> StoredTable:
+    """Write a built table (or append a part of one) to the staging schema; return it as a stored table."""
+    staged = f'{STAGING_SCHEMA}."{name}"'
     connection.register(_STAGED_FRAME, frame.to_arrow())
     try:
-        connection.execute(f'CREATE TABLE {STAGING_SCHEMA}."{name}" AS SELECT * FROM {_STAGED_FRAME}')
+        if append:
+            connection.execute(f"INSERT INTO {staged} SELECT * FROM {_STAGED_FRAME}")
+        else:
+            connection.execute(f"CREATE TABLE {staged} AS SELECT * FROM {_STAGED_FRAME}")
     finally:
         connection.unregister(_STAGED_FRAME)
-    # a cast keeps the instant of a timestamp DuckDB hands back in the session's zone
-    return scan_table(connection, f'{STAGING_SCHEMA}."{name}"').select(
-        pl.col(column).cast(dtype) for column, dtype in frame.schema.items()
-    )
+    return StoredTable(staged, dict(frame.schema))
 
 
 def _publish(connection: duckdb.DuckDBPyConnection, registry: Registry, names: list[str]) -> None:

@@ -7,6 +7,13 @@ An accumulating table (history the canonical tables no longer hold, such as dail
 previous version, `previous_version(name)` = `"reporting.<name>"`, and declares its column types in
 `schema`: the build passes the stored table, or an empty frame of that schema on the first build, and the
 function returns the whole new version (old rows it keeps plus new ones).
+
+A table whose rows for an order depend only on that order's input rows declares `partition_by` (a column
+every such input carries, e.g. `order_number`): the build may then run it on parts of the orders, one at a
+time, to bound memory (`warehouse.partitioned_build`). Inputs without that column are passed whole. A column
+that needs the whole history (a customer's order sequence) comes from a `whole_history` function: it gets
+the whole inputs, returns a slim frame, and the table function receives it as one more input of that name.
+`TableSpec.build` is the whole table as one plan, and what a partitioned build must equal.
 """
 
 from __future__ import annotations
@@ -57,6 +64,15 @@ class TableSpec:
     columns: Mapping[str, str]
     function: TableFunction
     schema: Mapping[str, pl.DataType] | None = None  # column types; required for an accumulating table
+    partition_by: str | None = None  # the table may be built in parts by ranges of this column
+    whole_history: Mapping[str, TableFunction] = field(
+        default_factory=dict
+    )  # extra inputs, from whole inputs
+
+    def build(self, inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
+        """The whole table as one plan: the `whole_history` frames computed from `inputs`, then the function."""
+        history = {name: function(inputs, params) for name, function in self.whole_history.items()}
+        return self.function({**inputs, **history}, params)
 
     @property
     def accumulates(self) -> bool:
@@ -84,6 +100,8 @@ class Registry:
         description: str,
         columns: Mapping[str, str],
         schema: Mapping[str, pl.DataType] | None = None,
+        partition_by: str | None = None,
+        whole_history: Mapping[str, TableFunction] | None = None,
     ) -> Callable[[TableFunction], TableFunction]:
         missing_key = [column for column in key if column not in columns]
         if missing_key:
@@ -97,6 +115,11 @@ class Registry:
             raise ValueError(
                 f"table {name}: an accumulating table needs a schema typing every column, in order"
             )
+        if partition_by is not None and previous:
+            raise ValueError(f"table {name}: an accumulating table can not be built in parts")
+        clashing = [extra for extra in whole_history or {} if extra in inputs]
+        if clashing:
+            raise ValueError(f"table {name}: whole_history names {clashing} are already input names")
 
         def register(function: TableFunction) -> TableFunction:
             if name in self._tables:
@@ -110,6 +133,8 @@ class Registry:
                 dict(columns),
                 function,
                 None if schema is None else dict(schema),
+                partition_by,
+                dict(whole_history or {}),
             )
             return function
 

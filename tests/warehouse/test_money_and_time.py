@@ -67,6 +67,9 @@ def test_an_order_without_lines_has_zero_units_and_amounts() -> None:
             "tax_included_amount": pl.Series([None], dtype=MONEY),
             "tax_added_amount": pl.Series([Decimal("1")], dtype=MONEY),
             "grand_total_amount": pl.Series([Decimal("6")], dtype=MONEY),
+            "voucher_amount": pl.Series([None], dtype=MONEY),
+            "voucher_code": pl.Series([None], dtype=pl.String),
+            "voucher_name": pl.Series([None], dtype=pl.String),
         }
     )
     no_lines = pl.LazyFrame(
@@ -75,7 +78,7 @@ def test_an_order_without_lines_has_zero_units_and_amounts() -> None:
     no_returns = pl.LazyFrame(schema={"order_number": pl.Int64, "quantity": pl.Int64})
     inputs = {"orders": orders, "fct_order_lines": no_lines, "orders__returns__lines": no_returns}
 
-    result = REGISTRY["fct_orders"].function(inputs, BuildParams()).collect()
+    result = REGISTRY["fct_orders"].build(inputs, BuildParams()).collect()
 
     row = result.row(0, named=True)
     assert (row["units"], row["gross_amount"], row["net_amount"], row["discount_amount"]) == (0, 0, 0, 0)

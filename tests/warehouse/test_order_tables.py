@@ -126,9 +126,41 @@ def test_fct_orders_match_hand_computed_orders(connection: duckdb.DuckDBPyConnec
             "customer_order_seq": [1, 2, None, None],
             "is_first_order": [True, False, False, False],
             "returned_units": [1, 0, 0, 0],
+            "voucher_code": pl.Series([None] * 4, dtype=pl.String),
+            "voucher_amount": _money("0", "0", "0", "0"),
+            "voucher_amount_base": _money("0", "0", "0", "0"),
+            "has_voucher": [False] * 4,
         }
     )
     assert_frame_equal(_read(connection, "fct_orders", "order_number"), expected)
+
+
+def test_fct_orders_carry_the_voucher_in_order_and_base_currency(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
+    # 1002 (EUR at 11.23456789) used code SPRING for 5 off; 1001 got an automatic voucher, which has no code
+    connection.execute(
+        "UPDATE centra_raw.orders SET voucher_code = 'SPRING', voucher_name = 'Spring', voucher_amount = 5 "
+        "WHERE order_number = 1002"
+    )
+    connection.execute(
+        "UPDATE centra_raw.orders SET voucher_name = 'Welcome', voucher_amount = 10 WHERE order_number = 1001"
+    )
+    build_reporting(connection, BuildParams(timezone="Europe/Stockholm", as_of=AS_OF))
+
+    vouchers = _read(connection, "fct_orders", "order_number").select(
+        "voucher_code", "voucher_amount", "voucher_amount_base", "has_voucher"
+    )
+
+    expected = pl.DataFrame(
+        {
+            "voucher_code": [None, "SPRING", None, None],
+            "voucher_amount": _money("10", "5", "0", "0"),
+            "voucher_amount_base": _money("10", "56.1728", "0", "0"),  # 5 × 11.23456789 = 56.17283945
+            "has_voucher": [True, True, False, False],
+        }
+    )
+    assert_frame_equal(vouchers, expected)
 
 
 def test_order_date_follows_the_configured_timezone(connection: duckdb.DuckDBPyConnection) -> None:

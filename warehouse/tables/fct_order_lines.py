@@ -40,6 +40,7 @@ COLUMNS = {
     inputs=("orders", "orders__lines", "orders__returns__lines"),
     description="Order lines with current quantities, returned units and gross, discount and net amounts.",
     columns=COLUMNS,
+    partition_by="order_number",
 )
 def fct_order_lines(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
     orders = inputs["orders"].select(

@@ -48,7 +48,32 @@ COLUMNS = {
     ),
     "is_first_order": "True when customer_order_seq = 1.",
     "returned_units": "Σ quantity on the order's return lines (completed or not).",
+    "voucher_code": "Code of the order's voucher (the first, when several); empty without one or when automatic.",
+    "voucher_amount": (
+        "Money off the order by its vouchers (their sum), in the order's currency; 0 without a voucher. "
+        "Positive: grand_total_amount = Σ line net amounts + shipping + handling − voucher_amount. Loaded "
+        "from GraphQL discountsApplied values as they are; the Order API's voucherValue is negative and the "
+        "load flips it. Not in discount_amount, which is line discounts only."
+    ),
+    "voucher_amount_base": "voucher_amount × conversion_rate: the base currency.",
+    "has_voucher": "True when a voucher applies to the order (Centra reports a voucher amount, code or name).",
 }
+
+
+def customer_order_seqs(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
+    """Each customer's non-cancelled orders numbered 1, 2, ... by creation (order number breaks ties).
+
+    It needs every order of a customer, so it reads the whole `orders` (four columns) even when
+    fct_orders is built in parts; fct_orders receives it as the input `customer_order_seqs`."""
+    return (
+        inputs["orders"]
+        .filter(~is_cancelled(pl.col("status")) & pl.col("customer_id").is_not_null())
+        .sort("created_at", "order_number")
+        .select(
+            "order_number",
+            (pl.int_range(pl.len()).over("customer_id") + 1).cast(pl.Int64).alias("customer_order_seq"),
+        )
+    )
 
 
 @table(
@@ -58,6 +83,8 @@ COLUMNS = {
     inputs=("orders", "orders__returns__lines", "fct_order_lines"),
     description="Orders, DTC and wholesale, cancelled ones flagged, with amounts in order and base currency.",
     columns=COLUMNS,
+    partition_by="order_number",
+    whole_history={"customer_order_seqs": customer_order_seqs},
 )
 def fct_orders(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
     line_totals = (
@@ -93,27 +120,19 @@ def fct_orders(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.La
                 pl.col("tax_included_amount").fill_null(zero) + pl.col("tax_added_amount").fill_null(zero)
             ).alias("tax_amount"),
             money(pl.col("grand_total_amount")).alias("grand_total_amount"),
+            money(pl.col("voucher_amount").fill_null(zero)).alias("voucher_amount"),
+            pl.any_horizontal(
+                pl.col(column).is_not_null() for column in ("voucher_amount", "voucher_code", "voucher_name")
+            ).alias("has_voucher"),
         )
         .with_columns(money(pl.col("gross_amount") - pl.col("net_amount")).alias("discount_amount"))
         .with_columns(
             in_base_currency(pl.col(column), pl.col("conversion_rate")).alias(f"{column}_base")
-            for column in MONEY_COLUMNS
+            for column in (*MONEY_COLUMNS, "voucher_amount")
         )
     )
     return (
-        orders.join(_customer_order_seq(orders), on="order_number", how="left")
+        orders.join(inputs["customer_order_seqs"], on="order_number", how="left")
         .with_columns(pl.col("customer_order_seq").eq(1).fill_null(False).alias("is_first_order"))
         .select(list(COLUMNS))
-    )
-
-
-def _customer_order_seq(orders: pl.LazyFrame) -> pl.LazyFrame:
-    """Each customer's non-cancelled orders numbered 1, 2, ... by creation (order number breaks ties)."""
-    return (
-        orders.filter(~pl.col("is_cancelled") & pl.col("customer_id").is_not_null())
-        .sort("created_at", "order_number")
-        .select(
-            "order_number",
-            (pl.int_range(pl.len()).over("customer_id") + 1).cast(pl.Int64).alias("customer_order_seq"),
-        )
     )

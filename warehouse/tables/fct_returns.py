@@ -29,6 +29,7 @@ COLUMNS = {
     inputs=("orders__returns__lines", "orders__returns", "orders"),
     description="Return lines, completed or not, with the return's creation and the amount in base currency.",
     columns=COLUMNS,
+    partition_by="order_number",
 )
 def fct_returns(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
     returns = inputs["orders__returns"].select(
