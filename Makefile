@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting
+.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-extraction bench-overhead
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -37,3 +37,9 @@ bench-generate: install  ## time and memory of the sandbox's dataset generator (
 
 bench-reporting: install  ## time and peak memory of a full reporting rebuild (ORDERS=1000000)
 	$(UV) run --frozen python bench/build_reporting.py --orders $${ORDERS:-1000000}
+
+bench-extraction: install  ## orders/s against Centra's default quotas at budget shares 100% and 50% (~6 min)
+	$(UV) run --frozen python -m bench.extraction_efficiency --orders $${ORDERS:-520}
+
+bench-overhead: install  ## quotas off: extract+load, build and an incremental run at ORDERS (1M: over an hour), vs a naive dlt baseline
+	$(UV) run --frozen python -m bench.local_overhead --orders $${ORDERS:-1000000} $(if $(NO_BASELINE),--no-baseline,)

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import duckdb
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
-from prefect.states import Failed
 
 from flows import steps
-from flows.elt import ARTIFACT_KEY, PROGRESS_SECONDS, RunFailedError, _build_check_publish
+from flows.elt import PROGRESS_SECONDS, build_check_publish, finish
 from flows.lock import warehouse_lock
 from flows.progress import TerminalProgress
 from flows.summary import FamilyOutcome, RunSummary
@@ -125,12 +123,8 @@ def centra_backfill(
             outcome.error = steps.describe_error(error) + " — run the same backfill again to resume"
         outcome.api_reason = f"{len(plan)} window(s), {resumed} already loaded by an earlier backfill"
         if outcome.succeeded and not steps.missing_inputs(path):
-            _build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii=False)
+            build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii=False)
         elif outcome.succeeded:
             summary.publish_skipped = "reporting not built: run every family once (centra-elt run)"
     summary.seconds = time.perf_counter() - started
-    create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary.to_markdown(), description=summary.headline())
-    if not summary.succeeded:
-        failed = RunFailedError(summary)
-        return Failed(message=str(failed), data=failed)  # type: ignore[return-value]
-    return summary
+    return finish(summary)

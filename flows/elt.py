@@ -121,13 +121,20 @@ def centra_elt(
             summary.publish_skipped = f"reporting not built: {missing} not loaded yet (run every family once)"
             logger.warning(summary.publish_skipped)
         else:
-            _build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii)
+            build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii)
         summary.buckets_after = steps.probe_rate_limits() if summary.buckets_before else []
     summary.seconds = time.perf_counter() - started
+    return finish(summary)
+
+
+def finish(summary: RunSummary) -> RunSummary:
+    """Leave the summary artifact; end the flow run failed (without a traceback) when something failed.
+
+    A Failed state rather than a raise: Prefect marks the run failed without logging a traceback for an
+    expected failure; calling the flow still raises RunFailedError.
+    """
     create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary.to_markdown(), description=summary.headline())
     if not summary.succeeded:
-        # A Failed state rather than a raise: Prefect marks the run failed without logging a traceback for
-        # an expected failure; calling the flow still raises RunFailedError.
         failed = RunFailedError(summary)
         return Failed(message=str(failed), data=failed)  # type: ignore[return-value]
     return summary
@@ -142,7 +149,7 @@ def _outcome(family: str, state: State[Any]) -> FamilyOutcome:
     return FamilyOutcome(name=family, succeeded=False, error=message)
 
 
-def _build_check_publish(
+def build_check_publish(
     summary: RunSummary, path: Path, as_of: datetime, max_age_hours: int, hash_pii: bool
 ) -> None:
     if not any(family.succeeded for family in summary.families):

@@ -10,7 +10,18 @@ import time
 import uvicorn
 
 from sandbox.app import build_state, create_app
-from sandbox.settings import SandboxSettings
+from sandbox.settings import RateLimitQuotas, SandboxSettings
+
+# With the buckets off, `rateLimits` still reports quotas (Centra always has some): report ones so large that
+# a client pacing itself to them never waits, rather than Centra's defaults, which a client would obey.
+UNLIMITED_QUOTAS = RateLimitQuotas(
+    request_10s=2 * 10**9,
+    request_1h=2 * 10**9,
+    complexity_10s=2 * 10**9,
+    complexity_1h=2 * 10**9,
+    mutation_10s=2 * 10**9,
+    mutation_1h=2 * 10**9,
+)  # fmt: skip  (GraphQL's Int is 32-bit: 2e9 is about as large as `rateLimits` can report)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -24,9 +35,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=20_000, help="number of orders (default 20000)")
     parser.add_argument("--token", default="sandbox-token", help="GraphQL Integration API token")
     parser.add_argument("--order-api-key", default="sandbox-key", help="Order API key (API-Authorization)")
-    parser.add_argument("--no-rate-limits", action="store_true", help="switch the token buckets off")
+    parser.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="switch the token buckets off (rateLimits then reports quotas no client would pace itself to)",
+    )
     parser.add_argument("--events", action="store_true", help="enable the events system")
     parser.add_argument("--order-updated-at", action="store_true", help="offer OrderFilter.updatedAt")
+    parser.add_argument(
+        "--customer-updated-at", action="store_true", help="offer Customer.updatedAt and its filter"
+    )
     parser.add_argument("--timezone", default="Europe/Stockholm", help="the instance's timezone")
     return parser.parse_args(argv)
 
@@ -40,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         graphql_token=args.token,
         order_api_key=args.order_api_key,
         rate_limits_enabled=not args.no_rate_limits,
+        quotas=UNLIMITED_QUOTAS if args.no_rate_limits else RateLimitQuotas(),
         events_enabled=args.events,
         order_updated_at=args.order_updated_at,
+        customer_updated_at=args.customer_updated_at,
         timezone=args.timezone,
     )
     started = time.perf_counter()

@@ -35,16 +35,8 @@ def offset_pages(
     key: Callable[[Row], Hashable],
     limit: int = PAGE_SIZE,
 ) -> Iterator[list[Row]]:
-    seen: set[Hashable] = set()
-    offset = 0
-    while True:
-        rows: list[Row] = client.get(endpoint, {**params, "limit": limit, "offset": offset}).body[root]
-        fresh = _unique(rows, key, seen)
-        if fresh:
-            yield fresh
-        if len(rows) < limit:
-            return
-        offset += len(rows)
+    """`limit` + `offset` (rows skipped so far)."""
+    return _counted_pages(client, endpoint, root, params, key, limit, lambda _, skipped: {"offset": skipped})
 
 
 def numbered_pages(
@@ -55,16 +47,31 @@ def numbered_pages(
     key: Callable[[Row], Hashable],
     limit: int = PAGE_SIZE,
 ) -> Iterator[list[Row]]:
+    """`limit` + `page` (1-based)."""
+    return _counted_pages(client, endpoint, root, params, key, limit, lambda pages, _: {"page": pages + 1})
+
+
+def _counted_pages(
+    client: CentraOrderApiClient,
+    endpoint: str,
+    root: str,
+    params: Mapping[str, Any],
+    key: Callable[[Row], Hashable],
+    limit: int,
+    position: Callable[[int, int], dict[str, int]],
+) -> Iterator[list[Row]]:
+    """Pages until one comes back short; a row seen on an earlier page (the list shifted) is dropped."""
     seen: set[Hashable] = set()
-    page = 1
+    pages = skipped = 0
     while True:
-        rows: list[Row] = client.get(endpoint, {**params, "limit": limit, "page": page}).body[root]
+        request = {**params, "limit": limit, **position(pages, skipped)}
+        rows: list[Row] = client.get(endpoint, request).body[root]
         fresh = _unique(rows, key, seen)
         if fresh:
             yield fresh
         if len(rows) < limit:
             return
-        page += 1
+        pages, skipped = pages + 1, skipped + len(rows)
 
 
 def linked_pages(
