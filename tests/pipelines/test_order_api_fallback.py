@@ -20,7 +20,6 @@ from pipelines.centra.errors import (
     CentraUnavailableError,
     find_centra_error,
 )
-from pipelines.centra.graphql_client import RetryPolicy
 from pipelines.centra.run_summary import read_last_run
 from pipelines.centra.tables import ORDERS, TableSpec
 from pipelines.loading import centra_pipeline, load, load_until_current
@@ -40,7 +39,7 @@ from tests.pipelines.order_api_support import (
 SandboxFactory = Callable[..., AbstractContextManager[RunningSandbox]]
 README = Path(__file__).parents[2] / "pipelines" / "centra" / "README.md"
 TIMEZONE = "Europe/Stockholm"
-FAST_RETRY = RetryPolicy(max_attempts=2, max_rate_limited=2, backoff_base=0.01, backoff_cap=0.01)
+REQUEST_ATTEMPTS = 2
 SECRET_KEY = "oak-5d2e71b0-never-print-me"
 
 
@@ -131,7 +130,9 @@ def test_auto_falls_back_per_family_and_the_run_summary_says_so(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.WARNING)
-    monkeypatch.setattr("pipelines.centra.graphql_client.RetryPolicy", lambda: FAST_RETRY)
+    monkeypatch.setenv(
+        "SOURCES__CENTRA__REQUEST_ATTEMPTS", str(REQUEST_ATTEMPTS)
+    )  # a 5xx storm gives up fast
     no_customers = TokenSpec("no-customers", permissions=READ_PERMISSIONS - {"Customer:read"})
     with sandbox_factory(orders=40, quotas=GENEROUS_QUOTAS, extra_tokens=(no_customers,)) as sandbox:
         # A token without Customer:read: customers from the Order API, everything else from GraphQL.
@@ -159,7 +160,7 @@ def test_auto_falls_back_per_family_and_the_run_summary_says_so(
         state = run_load(sandbox, warehouse, **order_api_args(sandbox))
         assert _apis(state) == expected
         assert "unreachable" in state["last_run"]["apis"]["stock"]["reason"]
-        assert sandbox.state.faults.injected.get("server_error", 0) >= FAST_RETRY.max_attempts
+        assert sandbox.state.faults.injected.get("server_error", 0) >= REQUEST_ATTEMPTS
     summary = read_last_run(centra_pipeline(warehouse).state)
     assert summary is not None
     assert summary.skipped == ["reference"]
@@ -229,7 +230,9 @@ def test_a_wrong_order_api_key_or_url_is_one_clear_error_and_loads_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr("pipelines.centra.order_api_client.RetryPolicy", lambda: FAST_RETRY)
+    monkeypatch.setenv(
+        "SOURCES__CENTRA__REQUEST_ATTEMPTS", str(REQUEST_ATTEMPTS)
+    )  # an unreachable port gives up fast
     with sandbox_factory(orders=20, quotas=GENEROUS_QUOTAS) as sandbox:
         cases: list[tuple[dict[str, Any], type[Exception], str]] = [
             ({"order_api_key": SECRET_KEY}, CentraAuthError, "SOURCES__CENTRA__ORDER_API_KEY"),

@@ -16,7 +16,6 @@ from pipelines.centra.errors import (
     CentraUnavailableError,
     find_centra_error,
 )
-from pipelines.centra.graphql_client import RetryPolicy
 from pipelines.loading import centra_pipeline, load
 from sandbox.server import RunningSandbox, free_port
 from sandbox.settings import READ_PERMISSIONS, TokenSpec
@@ -52,12 +51,14 @@ def test_a_rejected_token_is_one_clear_error_and_loads_nothing(
     assert_nothing_loaded(warehouse)
 
 
-def test_a_wrong_url_names_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pipelines.centra.graphql_client.RetryPolicy", lambda: RetryPolicy(2, 2, 0.01, 0.01))
+def test_a_wrong_url_names_the_setting(tmp_path: Path) -> None:
     warehouse = tmp_path / "centra.duckdb"
     unreachable = f"http://127.0.0.1:{free_port()}/graphql"
     with pytest.raises(CentraUnavailableError) as raised:
-        load(centra_pipeline(warehouse), centra_source(graphql_url=unreachable, api_token=SECRET))
+        load(
+            centra_pipeline(warehouse),
+            centra_source(graphql_url=unreachable, api_token=SECRET, request_attempts=2),
+        )
     error = find_centra_error(raised.value)
     assert isinstance(error, CentraUnavailableError)
     assert "SOURCES__CENTRA__GRAPHQL_URL" in str(error)
