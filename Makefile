@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-extraction bench-overhead
+.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-extraction bench-overhead test-reliability
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -16,6 +16,9 @@ install: uv  ## create .venv from uv.lock (exact pins)
 
 test: install  ## run the test suite (real DuckDB files, the sandbox over real HTTP)
 	$(UV) run --frozen pytest
+
+test-reliability: install  ## only the crash, fault, bad-input, secret/PII and concurrency tests (tests/reliability)
+	$(UV) run --frozen pytest -m reliability tests/reliability
 
 check: install  ## ruff format check, ruff lint, mypy
 	$(UV) run --frozen ruff format --check .

@@ -105,6 +105,8 @@ def probe_rate_limits() -> list[Bucket]:
 
 def missing_inputs(warehouse: Path) -> list[str]:
     """The canonical tables the reporting build reads that the warehouse does not hold yet."""
+    if not Path(warehouse).exists():  # nothing was ever loaded (e.g. every family failed on a first run)
+        return list(REGISTRY.raw_inputs())
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         present = {
             row[0]

@@ -34,7 +34,13 @@ def centra_pipeline(
 
 
 def load(pipeline: dlt.Pipeline, source: Any) -> LoadInfo:
-    """Extract, normalize and load; parquet files (3× faster and a quarter of the memory of inserts)."""
+    """Extract, normalize and load; parquet files (3× faster and a quarter of the memory of inserts).
+
+    Packages a killed or failed run left behind are loaded first: given pending packages, dlt's `run`
+    loads only them and silently skips extracting `source`, so the family would not be refreshed.
+    """
+    if pipeline.has_pending_data:
+        pipeline.run().raise_on_failed_jobs()
     info = pipeline.run(source, loader_file_format="parquet")
     info.raise_on_failed_jobs()
     return info

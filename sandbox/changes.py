@@ -48,6 +48,9 @@ class ChangeSet:
 
     seed: int = 0
     new_orders: int = 0
+    new_order_lines: int | None = (
+        None  # each new order has exactly this many lines (e.g. 500); None: usual mix
+    )
     status_changes: int = 0  # orders moved along PENDING -> CONFIRMED -> PROCESSING -> SHIPPED (or archived)
     old_order_age_days: int = 40  # status changes pick orders about this old
     cancelled_lines: int = 0  # a unit (or the whole line) cancelled on existing orders
@@ -108,7 +111,7 @@ def apply_change_set(state: SandboxState, change_set: ChangeSet) -> ChangeSetRes
         emit=queue,
     )
     with state.store.transaction():
-        result.new_order_numbers = add_orders(ctx, change_set.new_orders)
+        result.new_order_numbers = add_orders(ctx, change_set.new_orders, change_set.new_order_lines)
         result.status_changed_order_numbers = move_orders(
             ctx, change_set.status_changes, change_set.old_order_age_days
         )

@@ -89,6 +89,12 @@ class SandboxSettings:
 
     order_api: OrderApiPluginSettings = field(default_factory=OrderApiPluginSettings)
 
+    # Schema drift (graphql_api/schema.py): an instance on another API version than the one we know.
+    removed_fields: frozenset[str] = frozenset()  # "Type.field" left out of the schema, e.g. "Order.status"
+    renamed_enum_values: frozenset[tuple[str, str, str]] = frozenset()  # (enum, old, new): served as new
+    added_fields: frozenset[str] = frozenset()  # "Type.field": a new nullable String field, always null
+    max_limit: int = 200  # the highest `limit` GraphQL accepts; above it "Limit must be in range 1 - N."
+
     def tokens(self) -> dict[str, TokenSpec]:
         """Every token the instance accepts, by token text."""
         specs = {self.graphql_token: TokenSpec(self.graphql_token)}

@@ -51,7 +51,8 @@ def publish_reporting(connection: duckdb.DuckDBPyConnection, target: Path) -> Pu
     if not tables:
         raise RuntimeError("there is no reporting schema to publish: build the reporting tables first")
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
+    _remove_stale_temporaries(target)
+    _unlink_database(temporary)
     rows = 0
     connection.execute(f"ATTACH '{_sql_path(temporary)}' AS {_PUBLISHED}")
     try:
@@ -64,13 +65,41 @@ def publish_reporting(connection: duckdb.DuckDBPyConnection, target: Path) -> Pu
         connection.execute(f"CHECKPOINT {_PUBLISHED}")
     except BaseException:
         connection.execute(f"DETACH {_PUBLISHED}")
-        temporary.unlink(missing_ok=True)
+        _unlink_database(temporary)
         raise
     connection.execute(f"DETACH {_PUBLISHED}")
     _fsync(temporary)
     os.replace(temporary, target)
     _fsync(target.parent)
     return PublishReport(target, len(tables), rows, time.perf_counter() - started)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete the half-written snapshots (and their WAL files) of publishes whose process has died.
+
+    A publish killed before its `os.replace` leaves `.<name>.<pid>.tmp` behind; nothing else would ever
+    remove it, and each one is a whole copy of the reporting tables.
+    """
+    prefix = f".{target.name}."
+    for path in target.parent.glob(f"{prefix}*.tmp*"):
+        pid = path.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _unlink_database(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.with_name(f"{path.name}.wal").unlink(missing_ok=True)
 
 
 def _copy_comments(connection: duckdb.DuckDBPyConnection, name: str, copy: str) -> None:

@@ -67,6 +67,7 @@ def _graphql(settings: CentraSettings) -> tuple[CentraGraphQLClient, Capabilitie
         settings.api_token or "",
         budget=RateBudget(settings.rate_limit_share),
         retry=settings.retry_policy,
+        timeout=settings.request_timeout_seconds,
     )
     return client, detect(client)
 
@@ -74,7 +75,10 @@ def _graphql(settings: CentraSettings) -> tuple[CentraGraphQLClient, Capabilitie
 def open_order_api(settings: CentraSettings) -> CentraOrderApiClient:
     """A client whose key and URL were just accepted by the Order API (one request)."""
     client = CentraOrderApiClient(
-        settings.order_api_url or "", settings.order_api_key or "", retry=settings.retry_policy
+        settings.order_api_url or "",
+        settings.order_api_key or "",
+        retry=settings.retry_policy,
+        timeout=settings.request_timeout_seconds,
     )
     # A 403 "Not Allowed" means the key is good and /orders is not in the plugin's allow-list: its resource
     # says so when it runs.

@@ -18,6 +18,13 @@ from pipelines.centra.errors import CentraSchemaError
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.queries import query_text
 
+# Enum values the pipeline or the reporting build reads a meaning into, by the query that loads them. Renamed
+# by a newer API version, they would load as unknown text and be miscounted without a word (a renamed
+# CANCELLED would count cancelled orders as sales), so a run refuses to start instead.
+INTERPRETED_ENUM_VALUES: dict[str, dict[str, frozenset[str]]] = {
+    "orders": {"OrderStatus": frozenset({"CANCELLED"}), "ReturnStatus": frozenset({"COMPLETED"})},
+}
+
 
 @dataclass(frozen=True)
 class Capabilities:
@@ -32,6 +39,12 @@ class Capabilities:
         for name in names:
             for error in validate(self.schema, gql(query_text(name)).document):
                 problems.append(f"{name}: {error.message}")
+            for enum, needed in INTERPRETED_ENUM_VALUES.get(name, {}).items():
+                offered = _enum_values(self.schema, enum)
+                if missing := sorted(needed - offered):
+                    problems.append(
+                        f"{name}: enum {enum} lacks {', '.join(missing)} (it offers {', '.join(sorted(offered))})"
+                    )
         if problems:
             raise CentraSchemaError(
                 "the Centra instance's GraphQL schema lacks what centra-elt needs — "

@@ -32,6 +32,7 @@ class CentraSettings:
     order_api_key: str | None = None  # the plugin's secret API key
     api: ApiChoice = "auto"  # which API serves the families: GraphQL, the Order API, or auto (fallback)
     request_attempts: int = 6  # tries per request on 5xx, timeouts and broken bodies, with backoff
+    request_timeout_seconds: float = 60.0  # an answer slower than this is a timeout (retried like a 5xx)
     # A history pull (`centra-elt backfill`): orders created from start_date through history_end_date only,
     # ignoring and leaving alone the incremental watermarks. None = the normal incremental run.
     history_end_date: date | None = None
@@ -68,6 +69,10 @@ class CentraSettings:
         if self.request_attempts < 1:
             raise CentraConfigError(
                 f"SOURCES__CENTRA__REQUEST_ATTEMPTS must be >= 1, got {self.request_attempts}"
+            )
+        if not self.request_timeout_seconds > 0:
+            raise CentraConfigError(
+                f"SOURCES__CENTRA__REQUEST_TIMEOUT_SECONDS must be > 0, got {self.request_timeout_seconds}"
             )
         if self.order_lookback_days < 0 or self.window_days < 1:
             raise CentraConfigError("SOURCES__CENTRA__ORDER_LOOKBACK_DAYS must be >= 0 and WINDOW_DAYS >= 1")

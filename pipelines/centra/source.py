@@ -69,6 +69,7 @@ def centra_source(
     order_api_url: str | None = None,
     order_api_key: str | None = dlt.secrets.value,
     request_attempts: int = 6,
+    request_timeout_seconds: float = 60.0,
     history_end_date: str | date | None = None,
 ) -> Any:
     settings = CentraSettings(
@@ -85,6 +86,7 @@ def centra_source(
         order_api_key=order_api_key,
         api=api,  # type: ignore[arg-type]  # checked by CentraSettings
         request_attempts=int(request_attempts),
+        request_timeout_seconds=float(request_timeout_seconds),
         history_end_date=parse_start_date(history_end_date) if history_end_date else None,
     )
     chosen = list(resources or FAMILIES)

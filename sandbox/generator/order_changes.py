@@ -65,8 +65,10 @@ class ChangeContext:
         self.emit("Order", "UPDATED", order["order_number"], order["store_id"], order["market_id"])
 
 
-def add_orders(ctx: ChangeContext, count: int) -> list[int]:
-    """New PENDING orders placed now, numbered after the last order; new guests are created on the way."""
+def add_orders(ctx: ChangeContext, count: int, line_count: int | None = None) -> list[int]:
+    """New PENDING orders placed now, numbered after the last order; new guests are created on the way.
+
+    `line_count` gives each order exactly that many lines (else the generator's usual mix)."""
     if count <= 0:
         return []
     ids = IdSequences.after_store(ctx.store)
@@ -76,7 +78,7 @@ def add_orders(ctx: ChangeContext, count: int) -> list[int]:
     )
     accounts = accounts_from_store(ctx.store, ctx.rng)
     catalog = CatalogIndex.from_store(ctx.store)
-    factory = OrderFactory(ctx.rng, ctx.dataset_seed, catalog, customers, accounts, ids)
+    factory = OrderFactory(ctx.rng, ctx.dataset_seed, catalog, customers, accounts, ids, line_count)
     orders, lines = [], []
     for number in range(ids.order_number, ids.order_number + count):
         built = factory.build(number, ctx.now_epoch, wholesale=None if accounts.accounts else False)

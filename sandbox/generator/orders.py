@@ -116,6 +116,7 @@ class OrderFactory:
     customers: CustomerFactory
     accounts: Accounts
     ids: IdSequences
+    line_count: int | None = None  # every order this many lines (a change set's huge order); None: drawn
 
     def build(self, order_number: int, at: int, wholesale: bool | None = None) -> BuiltOrder:
         if wholesale is None:
@@ -248,7 +249,8 @@ class OrderFactory:
         rng = self.rng
         sale = in_sale(at)
         lines = []
-        for _ in range(rng.choices(LINE_COUNTS, cum_weights=LINE_COUNT_CUMULATIVE)[0]):
+        count = self.line_count or rng.choices(LINE_COUNTS, cum_weights=LINE_COUNT_CUMULATIVE)[0]
+        for _ in range(count):
             product, variant, size = self.catalog.pick(rng, at)
             original = self.catalog.prices[(variant.variant_id, pricelist_id)]
             if wholesale_discount is not None:

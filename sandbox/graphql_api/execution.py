@@ -29,6 +29,7 @@ from sandbox.graphql_api.context import RequestContext
 from sandbox.graphql_api.errors import format_error, permission_error
 from sandbox.graphql_api.fields import default_field_resolver, whole_numbers_as_ints
 from sandbox.graphql_api.schema import schema_for
+from sandbox.graphql_api.sql import LIMIT_CAP
 from sandbox.ratelimit import ComplexityTooHighError
 from sandbox.responses import too_many_requests
 from sandbox.settings import TokenSpec
@@ -76,14 +77,18 @@ def _run(state: SandboxState, token: TokenSpec, payload: dict[str, Any]) -> tupl
             ]
             return _envelope(state, None, denied, analysis)
         context = RequestContext(state, token)
-        result = execute_sync(
-            schema,
-            document,
-            context_value=context,
-            variable_values=variables,
-            operation_name=payload.get("operationName"),
-            field_resolver=default_field_resolver,
-        )
+        cap = LIMIT_CAP.set(state.settings.max_limit)
+        try:
+            result = execute_sync(
+                schema,
+                document,
+                context_value=context,
+                variable_values=variables,
+                operation_name=payload.get("operationName"),
+                field_resolver=default_field_resolver,
+            )
+        finally:
+            LIMIT_CAP.reset(cap)
         return _envelope(state, result.data, list(result.errors or []), analysis)
 
     return _charged_or_429(state, analysis, is_mutation, respond)

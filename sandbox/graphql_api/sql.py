@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from sandbox.graphql_api.errors import ApiError
 from sandbox.timefmt import parse_filter_time
 
 MIN_LIMIT, MAX_LIMIT = 1, 200
+# The instance's cap on `limit` for the request being answered (settings.max_limit; Centra's is 200).
+LIMIT_CAP: ContextVar[int] = ContextVar("limit_cap", default=MAX_LIMIT)
 
 
 class Where:
@@ -85,8 +88,8 @@ def page_window(limit: int | None, page: int | None) -> tuple[int, int]:
     """`(limit, offset)` for 1-based pages; out-of-range values are errors, as in Centra, not clamped."""
     limit = 20 if limit is None else limit
     page = 1 if page is None else page
-    if not MIN_LIMIT <= limit <= MAX_LIMIT:
-        raise ApiError(f"Limit must be in range {MIN_LIMIT} - {MAX_LIMIT}.")
+    if not MIN_LIMIT <= limit <= LIMIT_CAP.get():
+        raise ApiError(f"Limit must be in range {MIN_LIMIT} - {LIMIT_CAP.get()}.")
     if page < 1:
         raise ApiError("Page must be greater than or equal to 1.")
     return limit, (page - 1) * limit
