@@ -14,8 +14,8 @@ uv:  ## install uv with pip when the machine has none
 install: uv  ## create .venv from uv.lock (exact pins)
 	$(UV) sync --frozen
 
-test: install  ## run the test suite (real DuckDB files, the sandbox over real HTTP)
-	$(UV) run --frozen pytest
+test: install  ## run the test suite (real DuckDB files, the sandbox over real HTTP), one worker per core
+	$(UV) run --frozen pytest -n auto --dist loadfile
 
 test-reliability: install  ## only the crash, fault, bad-input, secret/PII and concurrency tests (tests/reliability)
 	$(UV) run --frozen pytest -m reliability tests/reliability

@@ -9,7 +9,11 @@ from contextlib import AbstractContextManager
 
 import pytest
 
-_TEMP_HOME = tempfile.mkdtemp(prefix="centra-elt-tests-")
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # set in each process of `pytest -n N`
+_TEMP_HOME = tempfile.mkdtemp(prefix=f"centra-elt-tests-{_WORKER or 'main'}-")
+if _WORKER:  # workers inherit the controller's environment: each needs a Prefect and dlt home of its own
+    os.environ["PREFECT_HOME"] = os.path.join(_TEMP_HOME, "prefect")
+    os.environ["DLT_DATA_DIR"] = os.path.join(_TEMP_HOME, "dlt")
 os.environ.setdefault("PREFECT_HOME", os.path.join(_TEMP_HOME, "prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
