@@ -20,14 +20,12 @@ import duckdb
 from flows.elt import centra_elt
 from flows.summary import RunSummary
 from sandbox.server import serve_in_thread
-from sandbox.settings import RateLimitQuotas, SandboxSettings
+from sandbox.settings import NON_BINDING_QUOTAS, SandboxSettings
 
 DEMO_WAREHOUSE = Path("warehouse/demo.duckdb")
 DEMO_ORDERS = 20_000
-# The demo shows the pipeline, not Centra's rate limits (bench/ measures those): quotas that never bind.
-DEMO_QUOTAS = RateLimitQuotas(
-    request_10s=1_000_000, request_1h=100_000_000, complexity_10s=1_000_000_000, complexity_1h=2_000_000_000
-)
+# The demo shows the pipeline, not Centra's rate limits (bench/ measures those).
+DEMO_QUOTAS = NON_BINDING_QUOTAS
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,7 @@ import time
 import uvicorn
 
 from sandbox.app import build_state, create_app
-from sandbox.settings import RateLimitQuotas, SandboxSettings
-
-# With the buckets off, `rateLimits` still reports quotas (Centra always has some): report ones so large that
-# a client pacing itself to them never waits, rather than Centra's defaults, which a client would obey.
-UNLIMITED_QUOTAS = RateLimitQuotas(
-    request_10s=2 * 10**9,
-    request_1h=2 * 10**9,
-    complexity_10s=2 * 10**9,
-    complexity_1h=2 * 10**9,
-    mutation_10s=2 * 10**9,
-    mutation_1h=2 * 10**9,
-)  # fmt: skip  (GraphQL's Int is 32-bit: 2e9 is about as large as `rateLimits` can report)
+from sandbox.settings import NON_BINDING_QUOTAS, RateLimitQuotas, SandboxSettings
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -58,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         graphql_token=args.token,
         order_api_key=args.order_api_key,
         rate_limits_enabled=not args.no_rate_limits,
-        quotas=UNLIMITED_QUOTAS if args.no_rate_limits else RateLimitQuotas(),
+        # with the buckets off, `rateLimits` still reports quotas: ones no client paces itself to
+        quotas=NON_BINDING_QUOTAS if args.no_rate_limits else RateLimitQuotas(),
         events_enabled=args.events,
         order_updated_at=args.order_updated_at,
         customer_updated_at=args.customer_updated_at,

@@ -50,6 +50,14 @@ class RateLimitQuotas:
     mutation_1h: int = 1_000
 
 
+# Quotas no client would pace itself to (GraphQL's Int is 32-bit: 2e9 is about the most `rateLimits` can
+# report): for the demo, data tests and the quotas-off benchmarks, where Centra's limits are not the subject.
+NON_BINDING_QUOTAS = RateLimitQuotas(
+    request_10s=2 * 10**9, request_1h=2 * 10**9, complexity_10s=2 * 10**9, complexity_1h=2 * 10**9,
+    mutation_10s=2 * 10**9, mutation_1h=2 * 10**9,
+)  # fmt: skip
+
+
 @dataclass
 class OrderApiPluginSettings:
     """What the Order API plugin in AMS is configured to show (reference §B2)."""

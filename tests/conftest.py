@@ -23,13 +23,11 @@ os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 os.environ.setdefault("DLT_DATA_DIR", os.path.join(_TEMP_HOME, "dlt"))
 
 from sandbox.server import RunningSandbox, serve_in_thread  # noqa: E402
-from sandbox.settings import RateLimitQuotas, SandboxSettings  # noqa: E402
+from sandbox.settings import NON_BINDING_QUOTAS, SandboxSettings  # noqa: E402
 
 SMALL_ORDERS = 400
 # Quotas that never bind: tests about data; rate-limit behaviour has its own tests with tight quotas.
-GENEROUS_QUOTAS = RateLimitQuotas(
-    request_10s=1_000_000, request_1h=100_000_000, complexity_10s=1_000_000_000, complexity_1h=2_000_000_000
-)
+GENEROUS_QUOTAS = NON_BINDING_QUOTAS
 
 
 @pytest.fixture
