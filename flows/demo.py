@@ -111,13 +111,10 @@ def headline(published: Path) -> Headline:
 
 
 def _market_name(connection: duckdb.DuckDBPyConnection, market_id: object) -> str:
-    if _has_table(connection, "dim_markets"):
-        row = connection.execute(
-            "SELECT market_name FROM reporting.dim_markets WHERE market_id = ?", [market_id]
-        ).fetchone()
-        if row and row[0]:
-            return f"{row[0]} (market {market_id})"
-    return f"market {market_id}"
+    row = connection.execute(
+        "SELECT market_name FROM reporting.dim_markets WHERE market_id = ?", [market_id]
+    ).fetchone()
+    return f"{row[0]} (market {market_id})" if row and row[0] else f"market {market_id}"
 
 
 def _base_currency(connection: duckdb.DuckDBPyConnection) -> str:
@@ -127,10 +124,3 @@ def _base_currency(connection: duckdb.DuckDBPyConnection) -> str:
         "GROUP BY currency_code ORDER BY count(*) DESC LIMIT 1"
     ).fetchone()
     return str(row[0]) if row else "(base currency)"
-
-
-def _has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = connection.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'reporting' AND table_name = ?", [name]
-    ).fetchone()
-    return bool(row and row[0])

@@ -15,7 +15,6 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
-import httpx
 
 from flows import steps
 from flows.lock import lock_path
@@ -23,6 +22,7 @@ from flows.summary import buckets_from
 from pipelines.centra.capabilities import detect
 from pipelines.centra.errors import CentraAuthError, CentraError, CentraPermissionError
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
+from pipelines.centra.order_api_client import CentraOrderApiClient
 from pipelines.centra.queries import query_text
 from pipelines.centra.redaction import redact, register_secret
 from warehouse.publish import published_path
@@ -195,34 +195,19 @@ def _check_order_api(report: DoctorReport) -> None:
             "no fallback when GraphQL can not serve a family",
         )  # fmt: skip
         return
+    client = CentraOrderApiClient(
+        str(url), str(key), retry=RetryPolicy(max_attempts=2, max_rate_limited=3), timeout=20
+    )
     try:
-        response = httpx.get(
-            f"{str(url).rstrip('/')}/orders",
-            params={"limit": 1},
-            headers={"API-Authorization": str(key)},
-            timeout=20,
-        )
-    except httpx.HTTPError as error:
-        report.add(
-            "problem",
-            "order api",
-            f"{url} unreachable: {type(error).__name__} — check SOURCES__CENTRA__ORDER_API_URL",
-        )
-        return
-    if response.status_code in (401, 403):
-        report.add(
-            "problem",
-            "order api",
-            f"HTTP {response.status_code}: key refused — check SOURCES__CENTRA__ORDER_API_KEY",
-        )
-    elif response.status_code != 200 or "application/json" not in response.headers.get("content-type", ""):
-        report.add(
-            "problem",
-            "order api",
-            f"HTTP {response.status_code} from {url}/orders — is it the plugin's API URL?",
-        )
+        client.get("orders", {"limit": 1})
+    except CentraPermissionError:
+        report.add("warning", "order api", f"answers at {url}, but the plugin does not allow /orders")
+    except CentraError as error:  # the client's own message names the setting to fix
+        report.add("problem", "order api", str(error))
     else:
         report.add("ok", "order api", f"answers at {url}")
+    finally:
+        client.close()
 
 
 def _check_warehouse(report: DoctorReport, warehouse: Path) -> None:

@@ -116,9 +116,11 @@ def centra_elt(
                 logger.info("%s: %s rows via %s", family, f"{sum(outcome.rows.values()):,}", outcome.api)
             else:
                 logger.error("%s failed: %s", family, outcome.error)
-        if resources and set(families) != set(FAMILY_ORDER) and steps.missing_inputs(path):
-            missing = ", ".join(steps.missing_inputs(path))
-            summary.publish_skipped = f"reporting not built: {missing} not loaded yet (run every family once)"
+        missing = steps.missing_inputs(path) if set(families) != set(FAMILY_ORDER) else []
+        if missing:
+            summary.publish_skipped = (
+                f"reporting not built: {', '.join(missing)} not loaded yet (run every family once)"
+            )
             logger.warning(summary.publish_skipped)
         else:
             build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii)
