@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -97,17 +98,26 @@ def _run(state: SandboxState, token: TokenSpec, payload: dict[str, Any]) -> tupl
 def _prepare(
     schema: GraphQLSchema, query: str, operation_name: str | None
 ) -> tuple[DocumentNode | None, OperationDefinitionNode | None, list[GraphQLError]]:
-    try:
-        document = parse(query)
-    except GraphQLError as error:
-        return None, None, [error]
-    errors = validate(schema, document, VALIDATION_RULES)
-    if errors:
+    document, errors = _parsed_and_validated(schema, query)
+    if document is None or errors:
         return document, None, list(errors)
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return document, None, [GraphQLError("Unknown or ambiguous operation name.")]
     return document, operation, []
+
+
+@lru_cache(maxsize=256)
+def _parsed_and_validated(
+    schema: GraphQLSchema, query: str
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """Parse and validate once per query text: a client sends the same few documents page after page, and
+    parsing plus validating a query the size of an orders page costs ~20 ms (a tenth of serving it)."""
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        return None, (error,)
+    return document, tuple(validate(schema, document, VALIDATION_RULES))
 
 
 def _charged_or_429(

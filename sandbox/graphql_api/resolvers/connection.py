@@ -106,7 +106,9 @@ def resolve_order_connection(
     for cursor, direction in ((after, True), (before, False)):
         if cursor is not None:
             only_beyond(ctx, condition, terms, decode_cursor(cursor), direction)
-    rows = views.select(ctx, views.ORDERS, condition, _order_sql(terms, forward), f" LIMIT {size}")
+    rows = views.select_page(
+        ctx, views.ORDERS, "number", condition, _order_sql(terms, forward), f" LIMIT {size}"
+    )
     if not forward:
         rows.reverse()
     as_siblings(rows)

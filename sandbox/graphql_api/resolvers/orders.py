@@ -74,7 +74,10 @@ def resolve_orders(
 ) -> list[Row]:
     ctx = context_of(info)
     paging = paged_sql(limit, page)
-    return as_siblings(views.select(ctx, views.ORDERS, order_where(ctx, where), order_sort_sql(sort), paging))
+    rows = views.select_page(
+        ctx, views.ORDERS, "number", order_where(ctx, where), order_sort_sql(sort), paging
+    )
+    return as_siblings(rows)
 
 
 @query.field("order")
