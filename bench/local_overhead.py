@@ -122,13 +122,21 @@ def run_phase(name: str, url: str, warehouse: Path) -> dict[str, Any]:
     return figures
 
 
+class PhaseFailedError(Exception):
+    pass
+
+
 def in_child(name: str, url: str, warehouse: Path) -> dict[str, Any]:
+    started = time.perf_counter()
     child = subprocess.run(
         [sys.executable, "-m", "bench.local_overhead", "--phase", name, "--url", url, "--warehouse", str(warehouse)],
         capture_output=True, text=True,
     )  # fmt: skip
     if child.returncode != 0:
-        raise SystemExit(f"phase {name} failed:\n" + "\n".join(child.stderr.splitlines()[-15:]))
+        tail = "\n".join(child.stderr.splitlines()[-15:])
+        raise PhaseFailedError(
+            f"phase {name} failed after {time.perf_counter() - started:.0f} s (exit {child.returncode}):\n{tail}"
+        )
     output = child.stdout
     figures: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     print(f"{name}: {figures}", flush=True)
@@ -164,13 +172,17 @@ def main() -> None:
             tempfile.TemporaryDirectory() as folder:  # fmt: skip
         print(f"sandbox: {args.orders:,} orders generated in {sandbox.generate_seconds:.0f} s", flush=True)
         sandbox.control("DELETE", "stats")
-        ours = in_child("ours", sandbox.graphql_url, Path(folder) / "ours.duckdb")
+        ours = in_child(
+            "ours", sandbox.graphql_url, Path(folder) / "ours.duckdb"
+        )  # a failure here ends the run
         complexity_per_order = sandbox.control("GET", "stats")["complexity_spent"] / ours["orders"]
-        naive = (
-            None
-            if args.no_baseline
-            else in_child("naive", sandbox.graphql_url, Path(folder) / "baseline.duckdb")
-        )
+        naive, naive_failure = None, ""
+        if not args.no_baseline:
+            try:
+                naive = in_child("naive", sandbox.graphql_url, Path(folder) / "baseline.duckdb")
+            except PhaseFailedError as failure:  # a figure too: the rest of the run still counts
+                print(failure, flush=True)
+                naive_failure = f"naive_failed={str(failure).splitlines()[0]!r} "
         build = in_child("build", sandbox.graphql_url, Path(folder) / "ours.duckdb")
         changes = {"seed": 7, "status_changes": args.changed_orders // 2, "cancelled_lines": args.changed_orders // 4,
                    "new_orders": args.changed_orders - args.changed_orders // 2 - args.changed_orders // 4}  # fmt: skip
@@ -179,7 +191,7 @@ def main() -> None:
     thousands = ours["orders"] / 1000
     api = api_seconds_per_1000_orders(complexity_per_order)
     ours_cpu = ours["cpu_seconds"] / thousands
-    baseline = ""
+    baseline = naive_failure
     if naive is not None:
         naive_cpu = naive["cpu_seconds"] / (naive["orders"] / 1000)
         baseline = (
@@ -202,4 +214,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except PhaseFailedError as failure:
+        raise SystemExit(str(failure)) from None
