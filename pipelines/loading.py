@@ -11,6 +11,7 @@ from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.progress import _NULL_COLLECTOR
 
 from pipelines.centra.resources.order_events import MORE
+from pipelines.duckdb_merge import centra_duckdb
 
 DATASET = "centra_raw"
 
@@ -21,12 +22,13 @@ def centra_pipeline(
     """A dlt pipeline loading into the DuckDB file `warehouse`, dataset `centra_raw`.
 
     dlt's working folder defaults to one beside the warehouse, so two warehouses never share state.
+    The destination is dlt's duckdb with a merge whose memory does not grow with the run (`duckdb_merge`).
     `progress` is a dlt progress collector (e.g. `dlt.progress.log(10, sys.stderr)`), None for silence.
     """
     warehouse = Path(warehouse)
     return dlt.pipeline(
         pipeline_name=name,
-        destination=dlt.destinations.duckdb(str(warehouse)),
+        destination=centra_duckdb(str(warehouse)),
         dataset_name=DATASET,
         pipelines_dir=str(pipelines_dir or warehouse.parent / f".{warehouse.stem}.dlt"),
         progress=progress if progress is not None else _NULL_COLLECTOR,
