@@ -44,5 +44,5 @@ bench-reporting: install  ## time and peak memory of a full reporting rebuild (O
 bench-extraction: install  ## orders/s against Centra's default quotas at budget shares 100% and 50% (~6 min)
 	$(UV) run --frozen python -m bench.extraction_efficiency --orders $${ORDERS:-520}
 
-bench-overhead: install  ## quotas off: extract+load, build and an incremental run at ORDERS (1M: over an hour), vs a naive dlt baseline
-	$(UV) run --frozen python -m bench.local_overhead --orders $${ORDERS:-1000000} $(if $(NO_BASELINE),--no-baseline,)
+bench-overhead: install  ## quotas off: extract+load, build and an incremental run at ORDERS (1M: ~1 h), vs a naive dlt baseline over BASELINE_ORDERS
+	$(UV) run --frozen python -m bench.local_overhead --orders $${ORDERS:-1000000} --baseline-orders $${BASELINE_ORDERS:-200000} $(if $(NO_BASELINE),--no-baseline,)
