@@ -132,7 +132,7 @@ def run_phase(name: str, url: str, warehouse: Path, baseline_orders: int = BASEL
 
 
 class PhaseFailedError(Exception):
-    pass
+    """A phase's child process exited non-zero; the message ends with its last stderr lines."""
 
 
 def in_child(name: str, url: str, warehouse: Path, *extra: str) -> dict[str, Any]:
@@ -169,9 +169,7 @@ def main() -> None:
     parser.add_argument("--url")
     parser.add_argument("--warehouse", type=Path)
     parser.add_argument("--no-record", action="store_true")
-    parser.add_argument(
-        "--no-baseline", action="store_true", help="skip the naive baseline (it is slow at 1M)"
-    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
     parser.add_argument(
         "--baseline-orders",
         type=int,
@@ -188,9 +186,8 @@ def main() -> None:
             tempfile.TemporaryDirectory() as folder:  # fmt: skip
         print(f"sandbox: {args.orders:,} orders generated in {sandbox.generate_seconds:.0f} s", flush=True)
         sandbox.control("DELETE", "stats")
-        ours = in_child(
-            "ours", sandbox.graphql_url, Path(folder) / "ours.duckdb"
-        )  # a failure here ends the run
+        # A failure of `ours`, `build` or `incremental` ends the run; the baseline's is reported (below).
+        ours = in_child("ours", sandbox.graphql_url, Path(folder) / "ours.duckdb")
         complexity_per_order = sandbox.control("GET", "stats")["complexity_spent"] / ours["orders"]
         build = in_child("build", sandbox.graphql_url, Path(folder) / "ours.duckdb")
         changes = {"seed": 7, "status_changes": args.changed_orders // 2, "cancelled_lines": args.changed_orders // 4,
