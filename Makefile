@@ -36,10 +36,10 @@ sandbox: install  ## serve the Centra sandbox on 127.0.0.1:8765 until Ctrl-C
 	$(UV) run --frozen centra-sandbox --host 127.0.0.1 --port 8765
 
 bench-generate: install  ## time and memory of the sandbox's dataset generator (ORDERS=1000000)
-	$(UV) run --frozen python bench/generate_dataset.py --orders $${ORDERS:-1000000}
+	$(UV) run --frozen python -m bench.generate_dataset --orders $${ORDERS:-1000000}
 
 bench-reporting: install  ## time and peak memory of a full reporting rebuild (ORDERS=1000000)
-	$(UV) run --frozen python bench/build_reporting.py --orders $${ORDERS:-1000000}
+	$(UV) run --frozen python -m bench.build_reporting --orders $${ORDERS:-1000000}
 
 bench-extraction: install  ## orders/s against Centra's default quotas at budget shares 100% and 50% (~6 min)
 	$(UV) run --frozen python -m bench.extraction_efficiency --orders $${ORDERS:-520}

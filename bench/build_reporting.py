@@ -1,4 +1,4 @@
-"""Time and peak memory of a full reporting rebuild: `python bench/build_reporting.py --orders 1000000`.
+"""Time and peak memory of a full reporting rebuild: `python -m bench.build_reporting --orders 1000000`.
 
 Creates the canonical `centra_raw` tables (pipelines/centra/tables.py: every column with its type, nested
 tables as plain tables) in a temporary DuckDB file and fills them with SQL alone (`range()`, deterministic
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.support import cpu_seconds, peak_rss_mb
 from pipelines.centra import tables as canonical
 from warehouse.build import build_reporting
 from warehouse.partitioned_build import DEFAULT_KEYS_PER_PART
@@ -119,17 +119,6 @@ FILL = {
         FROM centra_raw.orders__returns r JOIN centra_raw.orders__lines l USING (order_number)
         WHERE l.order_line_id % 10 = 1""",
 }
-
-
-def peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
-
-
-def cpu_seconds() -> float:
-    """User and system CPU time of this process: unlike wall time, not inflated by other work on the machine."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def canonical_tables() -> list[canonical.TableSpec]:

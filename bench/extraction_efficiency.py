@@ -13,7 +13,7 @@ At a share below 1 the target is orders ≥ 0.85 × share × max, and the bucket
 `rateLimits` every few seconds, the way another integration would see it — stays ≤ share + 5 points.
 The poller's own requests (complexity 10 each) are taken off the capacity.
 
-    uv run python bench/extraction_efficiency.py --orders 450 --share 1.0 --share 0.5
+    uv run python -m bench.extraction_efficiency --orders 450 --share 1.0 --share 0.5
 """
 
 from __future__ import annotations

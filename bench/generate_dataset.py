@@ -1,4 +1,4 @@
-"""Time and peak memory of the sandbox's dataset generator: `python bench/generate_dataset.py --orders 1000000`.
+"""Time and peak memory of the sandbox's dataset generator: `python -m bench.generate_dataset --orders 1000000`.
 
 Prints the order count, the seconds `generate` took and the process's peak resident memory (MB), plus the
 row count of every table. With `--serve-pages N` it then serves the dataset over HTTP and reads N pages of
@@ -10,22 +10,15 @@ Targets: 20,000 orders in under 10 s; 1,000,000 orders generated and served with
 from __future__ import annotations
 
 import argparse
-import resource
-import sys
 import time
 
 import httpx
 
+from bench.support import peak_rss_mb
 from sandbox.generator import generate
 from sandbox.server import serve_in_thread
 from sandbox.settings import SandboxSettings
 from sandbox.state import SandboxState
-
-
-def peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
-
 
 ORDERS_PAGE = """query Page($page: Int!) { orders(limit: 200, page: $page, sort: [number_ASC]) {
   id number status createdAt grandTotal { value currency { code } conversionRate }

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ import dlt
 import duckdb
 import httpx
 
-from bench.support import cpu_seconds, record_result, sandbox_process
+from bench.support import cpu_seconds, peak_rss_mb, record_result, sandbox_process
 from pipelines.centra import centra_source
 from pipelines.centra.queries import query_text
 from pipelines.loading import centra_pipeline, load
@@ -84,12 +83,12 @@ def phase_naive(url: str, warehouse: Path, max_orders: int = BASELINE_ORDERS) ->
 def phase_build(url: str, warehouse: Path) -> dict[str, Any]:
     load(centra_pipeline(warehouse), centra_source(graphql_url=url, api_token=TOKEN, api="graphql",
                                                    rate_limit_share=1.0, resources=OTHER_FAMILIES))  # fmt: skip
-    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_before = peak_rss_mb()
     cpu, started = cpu_seconds(), time.perf_counter()
     with duckdb.connect(str(warehouse)) as connection:
         report = build_reporting(connection, BuildParams())
     return {"orders": report.rows["fct_orders"], "seconds": time.perf_counter() - started,
-            "cpu_seconds": cpu_seconds() - cpu, "peak_before_build_mb": peak_before / 1024}  # fmt: skip
+            "cpu_seconds": cpu_seconds() - cpu, "peak_before_build_mb": peak_before}  # fmt: skip
 
 
 def phase_incremental(url: str, warehouse: Path) -> dict[str, Any]:
@@ -127,7 +126,7 @@ def run_phase(name: str, url: str, warehouse: Path, baseline_orders: int = BASEL
     )
     figures.setdefault("seconds", time.perf_counter() - started)
     figures.setdefault("cpu_seconds", cpu_seconds() - cpu)
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_rss_mb"] = peak_rss_mb()
     return figures
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from sandbox.server import RunningSandbox
 
@@ -36,19 +37,11 @@ def centra_env(
 @contextmanager
 def configured(env: dict[str, str]) -> Iterator[None]:
     """Set exactly `env` among the `SOURCES__CENTRA__*` variables for the block, then restore them."""
-    names = [f"SOURCES__CENTRA__{key}" for key in ENV_KEYS]
-    saved = {name: os.environ.get(name) for name in names}
-    for name in names:
-        os.environ.pop(name, None)
-    os.environ.update(env)
-    try:
+    with patch.dict(os.environ):  # restores the whole environment on exit
+        for key in ENV_KEYS:
+            os.environ.pop(f"SOURCES__CENTRA__{key}", None)
+        os.environ.update(env)
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def copy_warehouse(source: Path, target: Path) -> None:
