@@ -19,12 +19,13 @@ import duckdb
 from flows import steps
 from flows.lock import lock_path
 from flows.summary import buckets_from
-from pipelines.centra.capabilities import detect
-from pipelines.centra.errors import CentraAuthError, CentraError, CentraPermissionError
+from pipelines.centra.capabilities import Capabilities, detect
+from pipelines.centra.errors import CentraAuthError, CentraError, CentraPermissionError, CentraSchemaError
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
 from pipelines.centra.order_api_client import CentraOrderApiClient
-from pipelines.centra.queries import query_text
 from pipelines.centra.redaction import redact, register_secret
+from pipelines.centra.settings import CentraSettings
+from pipelines.centra.source import FAMILIES
 from warehouse.publish import published_path
 
 Level = Literal["ok", "warning", "problem"]
@@ -151,15 +152,52 @@ def _check_graphql(report: DoctorReport, url: str, token: str) -> None:
         report.add("ok", "capabilities", "events API present: " + _yes(capabilities.events)
                    + (" (Centra produces events only when enabled for the instance; set use_events)"
                       if capabilities.events else ""))  # fmt: skip
-        _check_permissions(report, client)
+        settings = CentraSettings(
+            graphql_url=url, api_token=token, use_events=bool(steps.configured("use_events"))
+        )
+        if _check_schema(report, capabilities, settings):
+            _check_permissions(report, client, capabilities)
 
 
-def _check_permissions(report: DoctorReport, client: CentraGraphQLClient) -> None:
+def _check_schema(report: DoctorReport, capabilities: Capabilities, settings: CentraSettings) -> bool:
+    """Fit every family's documents as a run would: what the instance lacks, before any run."""
+    fitted = True
+    for name, family in FAMILIES.items():
+        try:
+            missing = family.fit(capabilities, settings)
+        except CentraSchemaError as error:
+            report.add("problem", f"schema {name}", f"{error}: {name} can not load from GraphQL")
+            fitted = False
+            continue
+        if missing:
+            report.add(
+                "warning", f"schema {name}",
+                f"this instance does not offer: {', '.join(missing)} (those columns load as NULL)",
+            )  # fmt: skip
+        else:
+            report.add("ok", f"schema {name}", "every field the pipeline reads is offered")
+    return fitted
+
+
+def _probe(
+    capabilities: Capabilities, document: str, variables: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """The probe a run of this instance would send instead, where the instance lacks a root list."""
+    if document == "orders" and not capabilities.has_field("Query", "orderConnection"):
+        return "orders_page", {"limit": 1, "page": 1}
+    if document == "accounts" and not capabilities.has_field("Query", "accounts"):
+        return "wholesale_orders", {"limit": 1, "page": 1}
+    return document, variables
+
+
+def _check_permissions(report: DoctorReport, client: CentraGraphQLClient, capabilities: Capabilities) -> None:
     missing: dict[str, set[str]] = {}
     fields_only: dict[str, set[str]] = {}
-    for family, document, variables in PROBES:
+    for family, probe, probe_variables in PROBES:
+        document, variables = _probe(capabilities, probe, probe_variables)
+        query = capabilities.query(document, FAMILIES[family].required)
         try:
-            result = client.execute(query_text(document), variables, name=f"doctor:{document}")
+            result = client.execute(query, variables, name=f"doctor:{document}")
             report.permissions_used.update(result.extensions.get("permissionsUsed") or [])
         except CentraPermissionError as error:
             permission = error.permission or f"the permission {document} needs"

@@ -4,7 +4,9 @@ The source writes it to `pipeline.state["sources"]["centra"]["last_run"]` on eve
 previous one), committed with the load:
 
     {"apis": {"orders": {"api": "order_api", "reason": "GraphQL answered ..."}, ...},
-     "blind_spots": ["orders: on-hold and waiting-for-payment orders are hidden ...", ...]}
+     "blind_spots": ["orders: on-hold and waiting-for-payment orders are hidden ...", ...],
+     "missing_fields": {"catalog": ["ProductVariant.unitCost", ...], ...},
+     "notes": ["orders: use_events is on, but Centra refused the event listeners (...)", ...]}
 
 `api` is "graphql", "order_api", or None when no API could serve the family (it was skipped); `reason`
 says why the family is not on GraphQL (None when it is, or when GraphQL was chosen explicitly).
@@ -13,7 +15,7 @@ says why the family is not on GraphQL (None when it is, or when GraphQL was chos
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +64,9 @@ class FamilyApi:
 class RunSummary:
     apis: dict[str, FamilyApi] = field(default_factory=dict)
     blind_spots: tuple[str, ...] = ()
+    # Optional fields the instance's schema lacks, by family: their columns load NULL (schema_fit).
+    missing_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # decisions a reader should know of (events refused, ...)
 
     def served_by(self, api: str | None) -> list[str]:
         return sorted(name for name, choice in self.apis.items() if choice.api == api)
@@ -74,7 +79,17 @@ class RunSummary:
         return {
             "apis": {name: choice.as_state() for name, choice in self.apis.items()},
             "blind_spots": list(self.blind_spots),
+            "missing_fields": {name: list(fields) for name, fields in self.missing_fields.items()},
+            "notes": list(self.notes),
         }
+
+    def lacking(self) -> list[str]:
+        """One line per family whose queries left fields out."""
+        return [
+            f"{name}: this instance does not offer: {', '.join(fields)}"
+            for name, fields in sorted(self.missing_fields.items())
+            if fields
+        ]
 
     def render(self) -> str:
         """A few lines for a log or a flow's artifact."""
@@ -83,18 +98,26 @@ class RunSummary:
             served = choice.api or "not loaded"
             lines.append(f"{name}: {served}" + (f" ({choice.reason})" if choice.reason else ""))
         lines.extend(f"blind spot: {spot}" for spot in self.blind_spots)
+        lines.extend(self.lacking())
+        lines.extend(f"note: {note}" for note in self.notes)
         return "\n".join(lines)
 
 
-def summarize(apis: Mapping[str, FamilyApi]) -> RunSummary:
-    """The summary of a run whose families were served as `apis` says, with the blind spots that follow."""
+def summarize(
+    apis: Mapping[str, FamilyApi],
+    missing_fields: Mapping[str, Sequence[str]] | None = None,
+    notes: Sequence[str] = (),
+) -> RunSummary:
+    """The summary of a run whose families were served as `apis` says, with the blind spots that follow,
+    the optional fields the instance lacks, and notes."""
     spots: list[str] = []
     for name, choice in apis.items():
         if choice.api == "order_api":
             spots.extend(ORDER_API_BLIND_SPOTS.get(name, ()))
         elif choice.api is None:
             spots.append(f"{name}: not loaded this run — {choice.reason or 'no API could serve it'}")
-    return RunSummary(dict(apis), tuple(spots))
+    missing = {name: tuple(fields) for name, fields in (missing_fields or {}).items() if fields}
+    return RunSummary(dict(apis), tuple(spots), missing, tuple(notes))
 
 
 def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
@@ -107,4 +130,5 @@ def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
         name: FamilyApi(entry.get("api"), entry.get("reason"))
         for name, entry in (last.get("apis") or {}).items()
     }
-    return RunSummary(apis, tuple(last.get("blind_spots") or ()))
+    missing = {name: tuple(fields) for name, fields in (last.get("missing_fields") or {}).items()}
+    return RunSummary(apis, tuple(last.get("blind_spots") or ()), missing, tuple(last.get("notes") or ()))

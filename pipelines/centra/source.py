@@ -2,7 +2,8 @@
 
 Configuration comes the dlt way (`.dlt/config.toml`, `.dlt/secrets.toml`, or `SOURCES__CENTRA__*`
 environment variables). At the start of a run the source decides which API serves each resource family
-(`api_choice`), reads the GraphQL schema once and checks every query it will send, checks the Order API's
+(`api_choice`), reads the GraphQL schema once and fits every query it will send to it (`schema_fit`:
+optional fields the instance lacks are left out and listed in the run summary), checks the Order API's
 key when a family needs it, and records the decisions in the run summary (`run_summary`). Each resource
 then picks its incremental strategy.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,14 +20,16 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.api_choice import GRAPHQL, plan_apis
+from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.family import ResourceFamily
+from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
-from pipelines.centra.resources import catalog, customers, orders, reference, stock
+from pipelines.centra.resources import catalog, customers, orders, reference, stock, wholesale
 from pipelines.centra.resources.order_api_catalog import order_api_catalog_resource, order_api_stock_resource
 from pipelines.centra.resources.order_api_customers import order_api_customers_resource
 from pipelines.centra.resources.order_api_orders import order_api_orders_resource
-from pipelines.centra.resources.wholesale import accounts_resource, buyers_resource
+from pipelines.centra.resources.order_events import subscribe
 from pipelines.centra.run_summary import LAST_RUN, RunSummary, summarize
 from pipelines.centra.settings import CentraSettings, parse_start_date
 
@@ -94,20 +98,49 @@ def centra_source(
     if unknown:
         raise CentraConfigError(f"unknown resources {unknown}; choose from {sorted(FAMILIES)}")
     plan = plan_apis(settings, chosen)
-    on_graphql = [name for name in chosen if plan.uses(name) == GRAPHQL]
-    if plan.capabilities is not None:
-        plan.capabilities.check_queries([query for name in on_graphql for query in FAMILIES[name].queries])
-    summary = summarize(plan.families)
+    capabilities, notes = plan.capabilities, list[str]()
+    if (
+        capabilities is not None
+        and plan.graphql is not None
+        and "orders" in chosen
+        and plan.uses("orders") == GRAPHQL
+    ):
+        capabilities, notes = events_decision(plan.graphql, settings, capabilities)
+    missing: dict[str, list[str]] = {}
+    for name in chosen:
+        if capabilities is None:
+            break
+        if plan.uses(name) == GRAPHQL:
+            missing[name] = FAMILIES[name].fit(capabilities, settings)
+        elif name == "customers" and plan.uses(name) == ORDER_API and plan.graphql is not None:
+            missing[name] = capabilities.fit_family(
+                "wholesale", wholesale.documents(capabilities, settings), wholesale.REQUIRED
+            )
+    summary = summarize(plan.families, missing, notes)
     log.info("Centra run plan:\n%s", summary.render())
     built: list[DltResource] = [run_summary_resource(summary)]
     for name in chosen:
-        if plan.uses(name) == GRAPHQL and plan.graphql is not None and plan.capabilities is not None:
-            built.extend(FAMILIES[name].build(plan.graphql, settings, plan.capabilities))
+        if plan.uses(name) == GRAPHQL and plan.graphql is not None and capabilities is not None:
+            built.extend(FAMILIES[name].build(plan.graphql, settings, capabilities))
         elif plan.uses(name) == ORDER_API and plan.order_api is not None:
             built.extend(ORDER_API_FAMILIES[name](plan.order_api, settings))
-            if name == "customers" and plan.graphql is not None:
+            if name == "customers" and plan.graphql is not None and capabilities is not None:
                 # Only Customer:read was refused: wholesale accounts and buyers still come from GraphQL.
-                built.extend(
-                    [accounts_resource(plan.graphql, settings), buyers_resource(plan.graphql, settings)]
-                )
+                built.extend(wholesale.wholesale_resources(plan.graphql, settings, capabilities))
     return built
+
+
+def events_decision(
+    client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
+) -> tuple[Capabilities, list[str]]:
+    """With `use_events` on, ask Centra for the order events once per run: an instance whose events system
+    is not enabled answers `setEventListeners` with a userError, and orders keep their window strategy."""
+    if not settings.use_events:
+        return capabilities, []
+    if not capabilities.events:
+        return capabilities, ["orders: use_events is on, but this instance's schema has no events API"]
+    refusal = subscribe(client, capabilities.query("set_order_listeners", orders.REQUIRED))
+    if refusal is None:
+        return capabilities, []
+    note = f"orders: use_events is on, but Centra refused the event listeners ({refusal}); no events this run"
+    return replace(capabilities, events=False, fitted={}), [note]

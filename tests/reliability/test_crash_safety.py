@@ -25,6 +25,7 @@ import pytest
 
 from flows import elt, steps
 from pipelines.centra.graphql_client import CentraGraphQLClient
+from pipelines.centra.queries import query_text
 from pipelines.centra.resources.order_events import subscribe
 from pipelines.loading import centra_pipeline
 from sandbox.changes import ChangeSet
@@ -106,7 +107,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Base]:
             run_steps(warehouse, as_of)
         for token in TOKENS:  # each run's integration listens before the changes happen
             with CentraGraphQLClient(sandbox.graphql_url, token.token) as client:
-                subscribe(client)
+                subscribe(client, query_text("set_order_listeners"))
         sandbox.control.apply_change_set(
             ChangeSet(seed=2, new_orders=10, status_changes=10, cancelled_lines=3, new_returns=3,
                       deleted_returns=2, completed_returns=2, deleted_shipments=2, cancelled_orders=2,

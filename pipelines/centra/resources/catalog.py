@@ -32,12 +32,12 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from pipelines.centra.family import ResourceFamily
+from pipelines.centra.capabilities import Capabilities
+from pipelines.centra.family import ResourceFamily, fixed
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
-from pipelines.centra.queries import query_text
 from pipelines.centra.resources.catalog_rows import price_rows, product_row, size_rows, variant_row
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
@@ -49,6 +49,15 @@ Row = dict[str, Any]
 PRODUCTS_MARK, VARIANTS_MARK = "catalog_products_updated_max", "catalog_variants_updated_max"
 STRATEGY = "catalog_strategy"
 PRODUCTS_QUERY, VARIANTS_QUERY = "catalog_products", "catalog_variants"
+# Ids and the parent links the tables hang on, and the `updatedAt` the passes filter on (§A8.5); a price
+# needs its pricelist and amount. Every other field loads NULL where the instance lacks it.
+REQUIRED = frozenset(
+    {
+        "Product.id", "Product.updatedAt", "Product.variants", "ProductVariant.id", "ProductVariant.updatedAt",
+        "ProductVariant.product", "ProductVariant.productSizes", "ProductSize.id", "MonetaryValue.value",
+        "MonetaryValue.currency", "Currency.code",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -138,8 +147,13 @@ def fetch_pass(
     return walk_offset_pages(fetch, PageSizer(client.budget), key=lambda node: node["id"])
 
 
-def catalog_resource(client: CentraGraphQLClient, settings: CentraSettings) -> DltResource:
-    queries = {name: AdaptiveQuery(name, query_text(name)) for name in (PRODUCTS_QUERY, VARIANTS_QUERY)}
+def catalog_resource(
+    client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
+) -> DltResource:
+    queries = {
+        name: AdaptiveQuery(name, capabilities.query(name, REQUIRED))
+        for name in (PRODUCTS_QUERY, VARIANTS_QUERY)
+    }
 
     def extract(state: dict[str, Any]) -> Iterator[Any]:
         strategy, passes = plan_catalog(settings, state)
@@ -164,6 +178,7 @@ def catalog_resource(client: CentraGraphQLClient, settings: CentraSettings) -> D
 
 FAMILY = ResourceFamily(
     "catalog",
-    (PRODUCTS_QUERY, VARIANTS_QUERY),
-    lambda client, settings, caps: [catalog_resource(client, settings)],
+    REQUIRED,
+    fixed(PRODUCTS_QUERY, VARIANTS_QUERY),
+    lambda client, settings, caps: [catalog_resource(client, settings, caps)],
 )

@@ -28,11 +28,10 @@ from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
-from pipelines.centra.queries import query_text
+from pipelines.centra.resources import wholesale
 from pipelines.centra.resources.customer_rows import customer_row
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
-from pipelines.centra.resources.wholesale import accounts_resource, buyers_resource
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import CUSTOMERS
 
@@ -40,6 +39,9 @@ log = logging.getLogger(__name__)
 UPDATED_MARK, STRATEGY = "customers_updated_max", "customers_strategy"
 FULL_SCAN, UPDATED_AT, SKIPPED = "full_scan", "updated_at", "skipped"
 WITH_UPDATED_AT = "customers_updated_at"  # sent only where the instance has Customer.updatedAt
+COUNT_QUERY = "customer_count"
+# A customer row needs its id, and the timestamp its incrementality reads; all else loads NULL if absent.
+REQUIRED = frozenset({"Customer.id", "Customer.updatedAt", "Counters.customers"})
 PROGRESS_EVERY = 50  # pages between progress lines in the log
 
 
@@ -64,10 +66,10 @@ def plan_customers(
     )
 
 
-def _count(client: CentraGraphQLClient, where: dict[str, Any] | None) -> int | None:
+def _count(client: CentraGraphQLClient, query: str, where: dict[str, Any] | None) -> int | None:
     # Plain `execute`, not an AdaptiveQuery: pruning the refused `counters.customers` would leave an empty
     # selection; a refusal here skips the resource like a refused list does.
-    result = client.execute(query_text("customer_count"), {"where": where}, name="customer_count")
+    result = client.execute(query, {"where": where}, name="customer_count")
     total = result.data["counters"]["customers"]
     return None if total is None else int(total)
 
@@ -97,9 +99,10 @@ def extract_customers(
     settings: CentraSettings,
     plan: CustomerPlan,
     query: AdaptiveQuery,
+    count_query: str,
     state: dict[str, Any],
 ) -> Iterator[list[dict[str, Any]]]:
-    total = _count(client, plan.where)
+    total = _count(client, count_query, plan.where)
     expected = "an unknown number" if total is None else str(total)
     log.info("customers: %s, %s to read", plan.strategy, expected)
     newest, loaded = state.get(UPDATED_MARK), 0
@@ -118,10 +121,8 @@ def extract_customers(
 def customers_resource(
     client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
 ) -> DltResource:
-    if capabilities.customer_updated_at:
-        # The family lists only documents every instance can run; this one is checked where it applies.
-        capabilities.check_queries([WITH_UPDATED_AT])
-    queries = {name: AdaptiveQuery(name, query_text(name)) for name in ("customers", WITH_UPDATED_AT)}
+    names = documents(capabilities, settings)
+    queries = {name: AdaptiveQuery(name, capabilities.query(name, REQUIRED)) for name in names}
 
     def customers() -> Iterator[list[dict[str, Any]]]:
         state = dlt.current.source_state()
@@ -130,18 +131,29 @@ def customers_resource(
         # other failure fails the load, which then commits no state at all.
         state[STRATEGY] = SKIPPED
         yield from unless_denied(
-            "customers", extract_customers(client, settings, plan, queries[plan.query], state)
+            "customers",
+            extract_customers(client, settings, plan, queries[plan.query], queries[COUNT_QUERY].text, state),
         )
 
     return dlt.resource(customers, name="customers", **CUSTOMERS.resource_hints())
 
 
+def documents(capabilities: Capabilities, settings: CentraSettings) -> tuple[str, ...]:
+    """The customers documents a run sends to this instance (the wholesale ones come with `wholesale`)."""
+    listing = WITH_UPDATED_AT if capabilities.customer_updated_at else "customers"
+    return (listing, COUNT_QUERY)
+
+
+def _documents(capabilities: Capabilities, settings: CentraSettings) -> tuple[str, ...]:
+    return documents(capabilities, settings) + wholesale.documents(capabilities, settings)
+
+
 FAMILY = ResourceFamily(
     "customers",
-    ("customers", "customer_count", "accounts", "buyers"),
+    REQUIRED | wholesale.REQUIRED,
+    _documents,
     lambda client, settings, caps: [
         customers_resource(client, settings, caps),
-        accounts_resource(client, settings),
-        buyers_resource(client, settings),
+        *wholesale.wholesale_resources(client, settings, caps),
     ],
 )

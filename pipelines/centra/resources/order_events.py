@@ -17,7 +17,6 @@ from typing import Any
 import dlt
 
 from pipelines.centra.graphql_client import CentraGraphQLClient
-from pipelines.centra.queries import query_text
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -28,28 +27,31 @@ _DELETED_CHILD_LOOKUP = {
 }
 
 
-def subscribe(client: CentraGraphQLClient) -> None:
-    result = client.execute(query_text("set_order_listeners"), name="set_order_listeners", mutation=True)
+def subscribe(client: CentraGraphQLClient, query: str) -> str | None:
+    """Ask Centra for order, shipment and return events; None when it agreed, else what it answered (an
+    instance without the events system answers with a userError)."""
+    result = client.execute(query, name="set_order_listeners", mutation=True)
     errors = result.data["setEventListeners"]["userErrors"]
     if errors:
-        log.warning("Centra refused the event listeners: %s", "; ".join(e["message"] for e in errors))
+        refusal = "; ".join(e["message"] for e in errors)
+        log.warning("Centra refused the event listeners: %s", refusal)
+        return refusal
+    return None
 
 
-def confirm_committed(client: CentraGraphQLClient, state: dict[str, Any]) -> int:
+def confirm_committed(client: CentraGraphQLClient, query: str, state: dict[str, Any]) -> int:
     """Confirm the events whose orders the previous, committed load carried."""
     ids = [int(i) for i in state.get(TO_CONFIRM) or []]
     if ids:
-        result = client.execute(
-            query_text("confirm_events"), {"ids": ids}, name="confirm_events", mutation=True
-        )
+        result = client.execute(query, {"ids": ids}, name="confirm_events", mutation=True)
         for problem in result.data["confirmEvents"]["userErrors"]:
             log.warning("confirming events: %s", problem["message"])
     state[TO_CONFIRM] = []
     return len(ids)
 
 
-def read_batch(client: CentraGraphQLClient) -> list[dict[str, Any]]:
-    result = client.execute(query_text("order_events"), {"limit": BATCH}, name="order_events")
+def read_batch(client: CentraGraphQLClient, query: str) -> list[dict[str, Any]]:
+    result = client.execute(query, {"limit": BATCH}, name="order_events")
     events: list[dict[str, Any]] = result.data["events"]
     return events
 

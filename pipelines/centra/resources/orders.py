@@ -10,8 +10,13 @@ Strategy, chosen per run from the instance's capabilities and the source state:
   `reconcile` run with a longer lookback).
 Watermarks are the newest timestamps seen in the data, not our clock, so a skewed clock loses nothing; they
 live in dlt state, which is committed with the load, so a failed run repeats its windows.
-Pages are walked with `orderConnection` cursors, which are keyset: orders that change while we page
-neither shift nor repeat a page.
+Pages are walked with `orderConnection` cursors where the instance has it (keyset: orders that change while
+we page neither shift nor repeat a page), else with the documented `orders(limit, page)` in a stable sort,
+deduped by number, and re-read once when `counters.orders` for the window says rows were missed.
+Where `Order.returns` does not exist (it is not in Centra's docs) returns come from the documented root
+`returns` query by `createdAt` from the run's first window on, joined to their orders by number; then the
+strategy is always `createdAt` windows, because an order re-read by `updatedAt` or an event would replace
+its returns with only those created inside the window (`order_returns.py`).
 """
 
 from __future__ import annotations
@@ -26,14 +31,14 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.errors import CentraComplexityError
+from pipelines.centra.errors import CentraComplexityError, CentraSchemaError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
-from pipelines.centra.queries import query_text
 from pipelines.centra.resources.denied import unless_denied
+from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.resources.order_events import (
     BATCH,
     MORE,
@@ -41,8 +46,8 @@ from pipelines.centra.resources.order_events import (
     changed_order_numbers,
     confirm_committed,
     read_batch,
-    subscribe,
 )
+from pipelines.centra.resources.order_returns import ReturnsByOrder, nested_returns
 from pipelines.centra.resources.order_rows import order_record
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ORDERS
@@ -50,6 +55,27 @@ from pipelines.centra.tables import ORDERS
 log = logging.getLogger(__name__)
 CREATED_MARK, UPDATED_MARK, STRATEGY = "orders_created_max", "orders_updated_max", "orders_strategy"
 NUMBERS_PER_FILTER = 100
+CONNECTION_QUERY, PAGE_QUERY, COUNT_QUERY = "orders", "orders_page", "order_count"
+EVENT_QUERIES = ("order_events", "set_order_listeners", "confirm_events")
+# What an order row can not do without (keys, foreign keys, money, quantities, statuses, the timestamps the
+# strategies read); every other field in fragments/order.graphql loads NULL where the instance lacks it.
+REQUIRED = frozenset(
+    {
+        "Order.id", "Order.number", "Order.status", "Order.createdAt", "Order.store", "Store.id", "Store.type",
+        "Order.market", "Market.id", "Order.pricelist", "Pricelist.id", "Order.grandTotal",
+        "MonetaryValue.value", "MonetaryValue.currency", "Currency.code", "MonetaryValue.conversionRate",
+        "Order.lines", "OrderLine.id", "OrderLine.quantity", "OrderLine.cancelledQuantity", "OrderLine.product",
+        "Product.id", "OrderLine.productVariant", "ProductVariant.id", "OrderLine.productSize", "ProductSize.id",
+        "OrderLine.unitPrice", "OrderLine.unitOriginalPrice", "OrderLine.lineValue",
+        "Shipment.id", "Shipment.number", "ShipmentLine.id", "ShipmentLine.quantity", "ShipmentLine.orderLine",
+        "Return.id", "Return.status", "Return.createdAt", "Return.order", "ReturnLine.id", "ReturnLine.quantity",
+        "ReturnLine.orderLine", "DirectToConsumerOrder.customer", "Customer.id", "WholesaleOrder.account",
+        "Account.id", "WholesaleOrder.buyer", "Buyer.id", "Counters.orders",
+        "Event.id", "Event.objectType", "Event.object",
+        "OrderConnection.pageInfo", "PageInfo.hasNextPage", "PageInfo.endCursor", "OrderConnection.edges",
+        "OrderEdge.node",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -78,7 +104,8 @@ def plan_windows(
     if created is None:
         start = max(settings.start, first_order_at) if first_order_at else settings.start
         return "backfill", _backfill(start, now, settings.window_days)
-    if capabilities.order_updated_at and updated is not None and not settings.reconcile:
+    updated_at = capabilities.order_updated_at and capabilities.has_field("Order", "returns")
+    if updated_at and updated is not None and not settings.reconcile:
         start = datetime.fromisoformat(updated) - timedelta(hours=settings.updated_at_overlap_hours)
         return "updated_at", [OrderWindow("updatedAt", start, None)]
     start = max(
@@ -108,17 +135,31 @@ def _backfill(start: datetime, now: datetime, window_days: int) -> list[OrderWin
     return windows
 
 
-def first_order_at(client: CentraGraphQLClient, settings: CentraSettings) -> datetime | None:
+def documents(capabilities: Capabilities, settings: CentraSettings) -> tuple[str, ...]:
+    """The query documents a run sends to this instance."""
+    connection = capabilities.has_field("Query", "orderConnection")
+    names = [CONNECTION_QUERY if connection else PAGE_QUERY, "first_order"]
+    if not capabilities.has_field("Order", "returns"):
+        names.append("returns")
+    if settings.use_events and capabilities.events:
+        names.extend(EVENT_QUERIES)
+    return tuple(names)
+
+
+def first_order_at(
+    client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
+) -> datetime | None:
     """Creation time of the oldest order from `start_date` on, so a backfill skips empty years."""
     where = OrderWindow("createdAt", settings.start, None).where(settings.timezone)
-    result = client.execute(query_text("first_order"), {"where": where}, name="first_order")
-    edges = result.data["orderConnection"]["edges"]
-    return utc_timestamp(edges[0]["node"]["createdAt"], settings.timezone) if edges else None
+    query = capabilities.query("first_order", REQUIRED)
+    orders = client.execute(query, {"where": where}, name="first_order").data["orders"]
+    return utc_timestamp(orders[0]["createdAt"], settings.timezone) if orders else None
 
 
 def fetch_window(
     client: CentraGraphQLClient, query: AdaptiveQuery, where: dict[str, Any], sizer: PageSizer
 ) -> Iterator[list[dict[str, Any]]]:
+    """One filter's orders by `orderConnection` cursors."""
     after: str | None = None
     while True:
         first = sizer.size
@@ -136,6 +177,51 @@ def fetch_window(
         after = connection["pageInfo"]["endCursor"]
 
 
+def fetch_window_by_page(
+    client: CentraGraphQLClient,
+    query: AdaptiveQuery,
+    where: dict[str, Any],
+    sizer: PageSizer,
+    expected: int | None = None,
+) -> Iterator[list[dict[str, Any]]]:
+    """One filter's orders by offset pages; when `expected` (Centra's count) exceeds what one walk found,
+    rows shifted back while we paged (an order deleted or moved out of the window): walk it once more."""
+
+    def fetch(limit: int, page: int) -> tuple[list[dict[str, Any]], int]:
+        result = query.execute(client, {"where": where, "limit": limit, "page": page}, sizer.estimate())
+        return result.data["orders"], result.complexity
+
+    seen: set[int] = set()
+    for attempt in range(2):
+        for nodes in walk_offset_pages(fetch, sizer, key=lambda node: int(node["number"])):
+            fresh = [node for node in nodes if int(node["number"]) not in seen]
+            seen.update(int(node["number"]) for node in fresh)
+            if fresh:
+                yield fresh
+        if expected is None or len(seen) >= expected:
+            return
+        if attempt == 0:
+            log.info(
+                "orders: %d of %d orders in %s after one walk; walking it again", len(seen), expected, where
+            )
+    log.warning("orders: %d of the %d orders Centra counts in %s were read; a reconcile run repairs it",
+                len(seen), expected, where)  # fmt: skip
+
+
+def window_count(
+    client: CentraGraphQLClient, capabilities: Capabilities, where: dict[str, Any]
+) -> int | None:
+    """Centra's count of the orders a filter matches, where `counters.orders(where:)` exists."""
+    try:
+        fitted = capabilities.fit(COUNT_QUERY, REQUIRED)
+    except CentraSchemaError:
+        return None
+    if fitted.missing:  # without its `where` the count is of every order
+        return None
+    count = client.execute(fitted.text, {"where": where}, name=COUNT_QUERY).data["counters"]["orders"]
+    return int(count) if count is not None else None
+
+
 def _newest(current: str | None, seen: datetime | None) -> str | None:
     if seen is None:
         return current
@@ -147,14 +233,27 @@ def _newest(current: str | None, seen: datetime | None) -> str | None:
 def _records(
     client: CentraGraphQLClient,
     settings: CentraSettings,
+    capabilities: Capabilities,
     wheres: Iterable[dict[str, Any]],
     marks: dict[str, Any],
+    returns: ReturnsByOrder | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Canonical order records for every filter, page by page; `marks` keeps the newest timestamps seen."""
+    """Canonical order records for every filter, page by page; `marks` keeps the newest timestamps seen.
+    `returns` holds the returns of instances whose orders do not carry them."""
     sizer = PageSizer(client.budget)
-    query = AdaptiveQuery("orders", query_text("orders"))
+    connection = capabilities.has_field("Query", "orderConnection")
+    name = CONNECTION_QUERY if connection else PAGE_QUERY
+    query = AdaptiveQuery(name, capabilities.query(name, REQUIRED))
     for where in wheres:
-        for nodes in fetch_window(client, query, where, sizer):
+        if connection:
+            pages = fetch_window(client, query, where, sizer)
+        else:
+            pages = fetch_window_by_page(
+                client, query, where, sizer, window_count(client, capabilities, where)
+            )
+        for nodes in pages:
+            if returns is not None:
+                nodes = [nested_returns(node, returns) for node in nodes]
             records = [order_record(node, settings.timezone) for node in nodes]
             for record in records:
                 marks[CREATED_MARK] = _newest(marks.get(CREATED_MARK), record["created_at"])
@@ -162,10 +261,12 @@ def _records(
             yield records
 
 
-def _event_wheres(client: CentraGraphQLClient, state: dict[str, Any]) -> list[dict[str, Any]]:
+def _event_wheres(
+    client: CentraGraphQLClient, capabilities: Capabilities, state: dict[str, Any]
+) -> list[dict[str, Any]]:
     """Confirm what the last committed load carried, read the next batch, and filter its orders."""
-    confirmed = confirm_committed(client, state)
-    events = read_batch(client)
+    confirmed = confirm_committed(client, capabilities.query("confirm_events", REQUIRED), state)
+    events = read_batch(client, capabilities.query("order_events", REQUIRED))
     numbers = sorted(changed_order_numbers(events))
     log.info("orders: confirmed %d events, read %d, %d orders changed", confirmed, len(events), len(numbers))
     state[TO_CONFIRM] = [int(event["id"]) for event in events]
@@ -178,32 +279,40 @@ def _event_wheres(client: CentraGraphQLClient, state: dict[str, Any]) -> list[di
 def orders_resource(
     client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
 ) -> DltResource:
-    events = settings.use_events and capabilities.events
-    if settings.use_events and not capabilities.events:
-        log.warning("SOURCES__CENTRA__USE_EVENTS is on but this instance has no events API; using %s",
-                    "updatedAt" if capabilities.order_updated_at else "the createdAt lookback")  # fmt: skip
+    nested = capabilities.has_field("Order", "returns")
+    events = settings.use_events and capabilities.events and nested
+    if settings.use_events and not events:
+        why = "no events API" if not capabilities.events else "no Order.returns (returns come by createdAt)"
+        log.warning("SOURCES__CENTRA__USE_EVENTS is on but this instance has %s; using %s", why,
+                    "updatedAt" if capabilities.order_updated_at and nested else "the createdAt lookback")  # fmt: skip
+
+    def returns_since(start: datetime) -> ReturnsByOrder | None:
+        return (
+            None if nested else ReturnsByOrder.read(client, capabilities, REQUIRED, start, settings.timezone)
+        )
 
     def history(end: datetime) -> Iterator[list[dict[str, Any]]]:
         windows = history_windows(settings.start, end, settings.window_days)
         log.info("orders: history from %s to %s over %d window(s)", settings.start, end, len(windows))
-        yield from _records(client, settings, [window.where(settings.timezone) for window in windows], {})
+        wheres = [window.where(settings.timezone) for window in windows]
+        yield from _records(client, settings, capabilities, wheres, {}, returns_since(settings.start))
 
     def extract(state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         if settings.history_end is not None:  # a backfill window: the watermarks stay as they are
             yield from history(settings.history_end)
             return
-        if events:
-            subscribe(client)  # before any backfill, so nothing changed meanwhile is missed
         marks = {CREATED_MARK: state.get(CREATED_MARK), UPDATED_MARK: state.get(UPDATED_MARK)}
+        returns = None
         if events and CREATED_MARK in state and not settings.reconcile:
-            strategy, wheres = "events", _event_wheres(client, state)
+            strategy, wheres = "events", _event_wheres(client, capabilities, state)
         else:
-            first = first_order_at(client, settings) if CREATED_MARK not in state else None
+            first = first_order_at(client, settings, capabilities) if CREATED_MARK not in state else None
             strategy, windows = plan_windows(settings, capabilities, state, datetime.now(UTC), first)
             wheres = [window.where(settings.timezone) for window in windows]
+            returns = returns_since(windows[0].start)
             state[MORE] = False
         log.info("orders: %s over %d filter(s)", strategy, len(wheres))
-        yield from _records(client, settings, wheres, marks)
+        yield from _records(client, settings, capabilities, wheres, marks, returns)
         state[CREATED_MARK] = marks[CREATED_MARK] or settings.start.isoformat()
         state[UPDATED_MARK] = marks[UPDATED_MARK] or state[CREATED_MARK]
         state[STRATEGY] = strategy
@@ -215,7 +324,5 @@ def orders_resource(
 
 
 FAMILY = ResourceFamily(
-    "orders",
-    ("orders", "first_order", "order_events", "set_order_listeners", "confirm_events"),
-    lambda client, settings, caps: [orders_resource(client, settings, caps)],
+    "orders", REQUIRED, documents, lambda client, settings, caps: [orders_resource(client, settings, caps)]
 )

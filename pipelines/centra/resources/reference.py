@@ -15,11 +15,11 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from pipelines.centra.family import ResourceFamily
+from pipelines.centra.capabilities import Capabilities
+from pipelines.centra.family import ResourceFamily, fixed
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import optional_int, optional_text
 from pipelines.centra.pruning import AdaptiveQuery
-from pipelines.centra.queries import query_text
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.tables import (
     BRANDS,
@@ -160,8 +160,20 @@ def reference_rows(client: CentraGraphQLClient, query: AdaptiveQuery, table: Ref
     return [{**row, SOURCE_API: GRAPHQL} for node in nodes for row in table.rows(node)]
 
 
-def reference_resource(client: CentraGraphQLClient, table: ReferenceTable) -> DltResource:
-    query = AdaptiveQuery(table.query, query_text(table.query))
+# Keys and names every reference table is read by; other fields load NULL where the instance lacks them.
+REQUIRED = frozenset(
+    {
+        "Store.id", "Store.name", "Store.type", "Market.id", "Market.name", "Pricelist.id", "Pricelist.name",
+        "Currency.code", "Country.code", "Warehouse.id", "Warehouse.name", "Brand.id", "Brand.name",
+        "Collection.id", "Collection.name", "SizeChart.id", "SizeChart.name", "SizeChart.sizes", "Size.name",
+    }
+)  # fmt: skip
+
+
+def reference_resource(
+    client: CentraGraphQLClient, table: ReferenceTable, capabilities: Capabilities
+) -> DltResource:
+    query = AdaptiveQuery(table.query, capabilities.query(table.query, REQUIRED))
 
     def read() -> Iterator[list[Row]]:
         yield reference_rows(client, query, table)
@@ -174,6 +186,7 @@ def reference_resource(client: CentraGraphQLClient, table: ReferenceTable) -> Dl
 
 FAMILY = ResourceFamily(
     "reference",
-    tuple(table.query for table in REFERENCE_TABLES),
-    lambda client, settings, caps: [reference_resource(client, table) for table in REFERENCE_TABLES],
+    REQUIRED,
+    fixed(*(table.query for table in REFERENCE_TABLES)),
+    lambda client, settings, caps: [reference_resource(client, table, caps) for table in REFERENCE_TABLES],
 )

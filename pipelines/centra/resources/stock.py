@@ -19,10 +19,10 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from pipelines.centra.family import ResourceFamily
+from pipelines.centra.capabilities import Capabilities
+from pipelines.centra.family import ResourceFamily, fixed
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.paging import PageSizer
-from pipelines.centra.queries import query_text
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.tables import SOURCE_API, STOCK
@@ -30,6 +30,10 @@ from pipelines.centra.tables import SOURCE_API, STOCK
 Row = dict[str, Any]
 GRAPHQL = "graphql"
 WAREHOUSES_QUERY, STOCK_QUERY = "stock_warehouses", "stock"
+# Free to allocate is the one quantity `Stock` confirms by name (§A8.5); physical and allocated are inferred.
+REQUIRED = frozenset(
+    {"Warehouse.id", "Warehouse.stock", "Stock.productSize", "ProductSize.id", "Stock.freeToAllocateQuantity"}
+)
 
 
 def stock_row(node: Row, warehouse_id: int, snapshot_at: datetime) -> Row:
@@ -37,19 +41,21 @@ def stock_row(node: Row, warehouse_id: int, snapshot_at: datetime) -> Row:
         "warehouse_id": warehouse_id,
         "size_id": int(node["productSize"]["id"]),
         "free_to_allocate_quantity": node["freeToAllocateQuantity"],
-        "physical_quantity": node["physicalQuantity"],
-        "allocated_quantity": node["allocatedQuantity"],
+        "physical_quantity": node.get("physicalQuantity"),
+        "allocated_quantity": node.get("allocatedQuantity"),
         "snapshot_at": snapshot_at,
         SOURCE_API: GRAPHQL,
     }
 
 
-def warehouse_stock(client: CentraGraphQLClient, warehouse_id: int, sizer: PageSizer) -> Iterator[list[Row]]:
+def warehouse_stock(
+    client: CentraGraphQLClient, query: str, warehouse_id: int, sizer: PageSizer
+) -> Iterator[list[Row]]:
     """One warehouse's stock nodes, page by page; a size read twice (rows shifting meanwhile) comes once."""
 
     def fetch(limit: int, page: int) -> tuple[list[Row], int]:
         variables = {"warehouse": [warehouse_id], "limit": limit, "page": page}
-        result = client.execute(query_text(STOCK_QUERY), variables, name=STOCK_QUERY)
+        result = client.execute(query, variables, name=STOCK_QUERY)
         warehouses = result.data["warehouses"]
         nodes = (warehouses[0]["stock"] or []) if warehouses else []
         return nodes, result.complexity
@@ -57,25 +63,30 @@ def warehouse_stock(client: CentraGraphQLClient, warehouse_id: int, sizer: PageS
     return walk_offset_pages(fetch, sizer, key=lambda node: node["productSize"]["id"])
 
 
-def snapshot(client: CentraGraphQLClient, snapshot_at: datetime) -> Iterator[list[Row]]:
-    warehouses = client.execute(query_text(WAREHOUSES_QUERY), name=WAREHOUSES_QUERY).data["warehouses"]
+def snapshot(
+    client: CentraGraphQLClient, capabilities: Capabilities, snapshot_at: datetime
+) -> Iterator[list[Row]]:
+    listing = capabilities.query(WAREHOUSES_QUERY, REQUIRED)
+    warehouses = client.execute(listing, name=WAREHOUSES_QUERY).data["warehouses"]
+    query = capabilities.query(STOCK_QUERY, REQUIRED)
     sizer = PageSizer(client.budget)  # one for all warehouses: a row costs the same in each
     for warehouse in warehouses:
         warehouse_id = int(warehouse["id"])
-        for nodes in warehouse_stock(client, warehouse_id, sizer):
+        for nodes in warehouse_stock(client, query, warehouse_id, sizer):
             yield [stock_row(node, warehouse_id, snapshot_at) for node in nodes]
 
 
-def stock_resource(client: CentraGraphQLClient) -> DltResource:
+def stock_resource(client: CentraGraphQLClient, capabilities: Capabilities) -> DltResource:
     def stock() -> Iterator[list[Row]]:
         snapshot_at = datetime.now(UTC).replace(microsecond=0)
-        yield from unless_denied("stock", snapshot(client, snapshot_at))
+        yield from unless_denied("stock", snapshot(client, capabilities, snapshot_at))
 
     return dlt.resource(stock, name="stock", **STOCK.resource_hints())
 
 
 FAMILY = ResourceFamily(
     "stock",
-    (WAREHOUSES_QUERY, STOCK_QUERY),
-    lambda client, settings, caps: [stock_resource(client)],
+    REQUIRED,
+    fixed(WAREHOUSES_QUERY, STOCK_QUERY),
+    lambda client, settings, caps: [stock_resource(client, caps)],
 )

@@ -1,21 +1,29 @@
-"""The `accounts` and `buyers` resources: the wholesale side, small enough to read in full every run.
+"""The `accounts` and `buyers` resources: the wholesale side.
 
-Buyers have no root list; they are read through their accounts, in a document of their own so that a token
-without `Buyer:read` still loads the accounts (and one without `Account:read` loads neither).
+Where the instance has the root `accounts` list (its fields are documented, §A8.4) both are read in full
+every run: buyers through their accounts, in a document of their own, so that a token without `Buyer:read`
+still loads the accounts (and one without `Account:read` loads neither). `Account.buyers` is only our
+sandbox's; where the schema lacks it, or lacks the root `accounts` altogether, they come from the wholesale
+orders that name them (`WholesaleOrder.account` / `buyer`, §A8.1): every order since `start_date` on the
+first run, then those created within `order_lookback_days` of the newest seen. An account no order names
+yet is then not loaded, and one whose details change without a new order keeps its old details until a
+reconcile run: the run summary lists the missing fields that cause this.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
 from dlt.extract.resource import DltResource
 
+from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.graphql_client import CentraGraphQLClient
+from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import MAX_PAGE, PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
-from pipelines.centra.queries import query_text
 from pipelines.centra.resources.customer_rows import account_row, buyer_rows
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
@@ -23,6 +31,25 @@ from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ACCOUNTS, BUYERS
 
 Row = dict[str, Any]
+ACCOUNTS_QUERY, BUYERS_QUERY, FROM_ORDERS_QUERY = "accounts", "buyers", "wholesale_orders"
+FROM_ORDERS_MARK = "wholesale_orders_created_max"
+REQUIRED = frozenset({"Account.id", "Buyer.id", "Order.number", "Order.createdAt", "WholesaleOrder.account"})
+
+
+def _from_orders(capabilities: Capabilities) -> tuple[bool, bool]:
+    """Whether accounts, and buyers, come from the wholesale orders rather than the `accounts` list."""
+    listed = capabilities.has_field("Query", "accounts")
+    return not listed, not (listed and capabilities.has_field("Account", "buyers"))
+
+
+def documents(capabilities: Capabilities, settings: CentraSettings) -> tuple[str, ...]:
+    accounts_from_orders, buyers_from_orders = _from_orders(capabilities)
+    names = [] if accounts_from_orders else [ACCOUNTS_QUERY]
+    if not buyers_from_orders:
+        names.append(BUYERS_QUERY)
+    if accounts_from_orders or buyers_from_orders:
+        names.append(FROM_ORDERS_QUERY)
+    return tuple(names)
 
 
 def account_pages(client: CentraGraphQLClient, query: AdaptiveQuery) -> Iterator[list[Row]]:
@@ -35,30 +62,112 @@ def account_pages(client: CentraGraphQLClient, query: AdaptiveQuery) -> Iterator
     return walk_offset_pages(fetch, PageSizer(client.budget, first=MAX_PAGE), key=lambda node: node["id"])
 
 
-def _wholesale_resource(
-    client: CentraGraphQLClient, name: str, to_rows: Callable[[Row], list[Row]], hints: dict[str, Any]
-) -> DltResource:
-    query = AdaptiveQuery(name, query_text(name))
+def wholesale_order_pages(
+    client: CentraGraphQLClient, query: AdaptiveQuery, where: dict[str, Any]
+) -> Iterator[list[Row]]:
+    def fetch(limit: int, page: int) -> tuple[list[Row], int]:
+        result = query.execute(client, {"where": where, "limit": limit, "page": page})
+        return result.data["orders"], result.complexity
 
+    return walk_offset_pages(fetch, PageSizer(client.budget), key=lambda node: int(node["number"]))
+
+
+def _listed_resource(
+    client: CentraGraphQLClient,
+    query: AdaptiveQuery,
+    to_rows: Callable[[Row], list[Row]],
+    hints: dict[str, Any],
+) -> DltResource:
     def read() -> Iterator[list[Row]]:
         for nodes in account_pages(client, query):
             yield [row for node in nodes for row in to_rows(node)]
 
     def rows() -> Iterator[list[Row]]:
-        yield from unless_denied(name, read())
+        yield from unless_denied(query.name, read())
+
+    return dlt.resource(rows, name=query.name, **hints)
+
+
+def _from_orders_resource(
+    client: CentraGraphQLClient,
+    settings: CentraSettings,
+    capabilities: Capabilities,
+    name: str,
+    key: str,
+    to_rows: Callable[[Row], list[Row]],
+    hints: dict[str, Any],
+) -> DltResource:
+    """Accounts or buyers (`key` their id column), each once, from the orders created since the mark."""
+    query = AdaptiveQuery(FROM_ORDERS_QUERY, capabilities.query(FROM_ORDERS_QUERY, REQUIRED))
+    wholesale_only = capabilities.has_input_field(
+        "OrderFilter", "notNull"
+    )  # §A7: cuts the walk to B2B orders
+
+    def read(state: dict[str, Any]) -> Iterator[list[Row]]:
+        mark = state.get(f"{name}_{FROM_ORDERS_MARK}")
+        since = settings.start
+        if mark is not None and not settings.reconcile:
+            since = max(since, datetime.fromisoformat(mark) - timedelta(days=settings.order_lookback_days))
+        where: dict[str, Any] = {"createdAt": {"from": shop_time(since, settings.timezone)}}
+        if wholesale_only:
+            where["notNull"] = ["accountId"]
+        newest = mark
+        seen: set[int] = set()
+        for nodes in wholesale_order_pages(client, query, where):
+            rows = []
+            for node in nodes:
+                created = utc_timestamp(node.get("createdAt"), settings.timezone)
+                if created is not None and (newest is None or created > datetime.fromisoformat(newest)):
+                    newest = created.isoformat()
+                for row in to_rows(node):
+                    if row[key] not in seen:
+                        seen.add(row[key])
+                        rows.append(row)
+            if rows:
+                yield rows
+        if newest is not None:
+            state[f"{name}_{FROM_ORDERS_MARK}"] = newest
+
+    def rows() -> Iterator[list[Row]]:
+        yield from unless_denied(name, read(dlt.current.source_state()))
 
     return dlt.resource(rows, name=name, **hints)
 
 
-def accounts_resource(client: CentraGraphQLClient, settings: CentraSettings) -> DltResource:
-    def to_rows(node: Row) -> list[Row]:
-        return [account_row(node, settings.timezone)]
-
-    return _wholesale_resource(client, "accounts", to_rows, ACCOUNTS.resource_hints())
+def _account_from_order(node: Row, timezone: str) -> list[Row]:
+    account = node.get("account")
+    return [account_row(account, timezone)] if account else []
 
 
-def buyers_resource(client: CentraGraphQLClient, settings: CentraSettings) -> DltResource:
-    def to_rows(node: Row) -> list[Row]:
-        return buyer_rows(node, settings.timezone)
+def _buyer_from_order(node: Row, timezone: str) -> list[Row]:
+    account, buyer = node.get("account"), node.get("buyer")
+    return buyer_rows({"id": account["id"], "buyers": [buyer]}, timezone) if account and buyer else []
 
-    return _wholesale_resource(client, "buyers", to_rows, BUYERS.resource_hints())
+
+def wholesale_resources(
+    client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
+) -> list[DltResource]:
+    """The `accounts` and `buyers` resources, each from the list where the instance has one."""
+    accounts_from_orders, buyers_from_orders = _from_orders(capabilities)
+    timezone = settings.timezone
+    if accounts_from_orders:
+        accounts = _from_orders_resource(
+            client, settings, capabilities, "accounts", "account_id",
+            lambda node: _account_from_order(node, timezone), ACCOUNTS.resource_hints(),
+        )  # fmt: skip
+    else:
+        query = AdaptiveQuery(ACCOUNTS_QUERY, capabilities.query(ACCOUNTS_QUERY, REQUIRED))
+        accounts = _listed_resource(
+            client, query, lambda node: [account_row(node, timezone)], ACCOUNTS.resource_hints()
+        )
+    if buyers_from_orders:
+        buyers = _from_orders_resource(
+            client, settings, capabilities, "buyers", "buyer_id",
+            lambda node: _buyer_from_order(node, timezone), BUYERS.resource_hints(),
+        )  # fmt: skip
+    else:
+        query = AdaptiveQuery(BUYERS_QUERY, capabilities.query(BUYERS_QUERY, REQUIRED))
+        buyers = _listed_resource(
+            client, query, lambda node: buyer_rows(node, timezone), BUYERS.resource_hints()
+        )
+    return [accounts, buyers]
