@@ -173,13 +173,12 @@ def prune_schema(schema: GraphQLSchema, kept: frozenset[str]) -> GraphQLSchema:
     """A schema of the kept fields only, and of the types they still reach (plus every input, enum, scalar).
 
     The field objects keep their bound resolvers; `schema` is not reused (its types are pruned in place)."""
-    for graphql_type in schema.type_map.values():
-        if isinstance(
-            graphql_type, GraphQLObjectType | GraphQLInterfaceType
-        ) and not graphql_type.name.startswith("__"):
-            names = _kept_on(graphql_type, kept)
-            for name in [name for name in graphql_type.fields if name not in names]:
-                del graphql_type.fields[name]
+    for name, graphql_type in schema.type_map.items():
+        if name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType):
+            continue
+        names = _kept_on(graphql_type, kept)
+        for field in [field for field in graphql_type.fields if field not in names]:
+            del graphql_type.fields[field]
     mutation = schema.mutation_type if schema.mutation_type and schema.mutation_type.fields else None
     assert schema.query_type is not None
     reached = _reachable(schema, [schema.query_type, *([mutation] if mutation else [])])
@@ -188,9 +187,8 @@ def prune_schema(schema: GraphQLSchema, kept: frozenset[str]) -> GraphQLSchema:
         for name, graphql_type in schema.type_map.items()
         if not name.startswith("__") and (name in reached or isinstance(graphql_type, KEPT_WHOLE))
     ]
-    empty = [
-        t.name for t in types if isinstance(t, GraphQLObjectType | GraphQLInterfaceType) and not t.fields
-    ]
+    fielded = [t for t in types if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)]
+    empty = [t.name for t in fielded if not t.fields]
     if empty:
         raise ValueError(f"minimal schema: types reached but left without fields: {sorted(empty)}")
     return GraphQLSchema(
