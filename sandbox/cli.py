@@ -34,14 +34,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--customer-updated-at", action="store_true", help="offer Customer.updatedAt and its filter"
     )
+    parser.add_argument(
+        "--minimal-schema",
+        action="store_true",
+        help="serve only the documented schema core the pipeline needs (no orderConnection, accounts, events)",
+    )
+    parser.add_argument(
+        "--legacy-names",
+        action="store_true",
+        help="serve the older names: ProductSize.GTIN, Customer.sex, AppliedDiscount.discount",
+    )
     parser.add_argument("--timezone", default="Europe/Stockholm", help="the instance's timezone")
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    settings = SandboxSettings(
+def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
+    return SandboxSettings(
         seed=args.seed,
         orders=args.orders,
         graphql_token=args.token,
@@ -52,8 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         events_enabled=args.events,
         order_updated_at=args.order_updated_at,
         customer_updated_at=args.customer_updated_at,
+        minimal_schema=args.minimal_schema,
+        legacy_names=args.legacy_names,
         timezone=args.timezone,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = settings_from_args(args)
     started = time.perf_counter()
     state = build_state(settings)
     logging.info(

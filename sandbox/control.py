@@ -17,6 +17,7 @@ SWITCHABLE_SETTINGS = frozenset(
         "order_updated_at", "customer_updated_at", "events_enabled", "unknown_token_response",
         "retry_after_format", "rate_limit_body", "app_version", "legacy_catalog_offsets",
         "removed_fields", "renamed_enum_values", "added_fields", "max_limit",
+        "minimal_schema", "legacy_names",
     }
 )  # fmt: skip
 

@@ -102,6 +102,11 @@ class SandboxSettings:
     renamed_enum_values: frozenset[tuple[str, str, str]] = frozenset()  # (enum, old, new): served as new
     added_fields: frozenset[str] = frozenset()  # "Type.field": a new nullable String field, always null
     max_limit: int = 200  # the highest `limit` GraphQL accepts; above it "Limit must be in range 1 - N."
+    # The whole schema (graphql_api/variants.py): only the documented core the pipeline needs (no
+    # orderConnection, accounts, events, mutations or undocumented fields), and the older names of renamed
+    # fields (ProductSize.GTIN, Customer.sex, AppliedDiscount.discount) instead of the current ones.
+    minimal_schema: bool = False
+    legacy_names: bool = False
 
     def tokens(self) -> dict[str, TokenSpec]:
         """Every token the instance accepts, by token text."""

@@ -8,6 +8,10 @@ Schema drift (settings.removed_fields, renamed_enum_values, added_fields) imitat
 version moved on: a removed field leaves its type (introspection and validation no longer know it), an enum
 value is listed under its new name (the data's old value is served under it), a new nullable String field
 answers null.
+
+Two variants reshape the whole schema (graphql_api/variants.py): settings.minimal_schema serves the
+documented core only, settings.legacy_names the older names of renamed fields. They combine with each other
+and with the ones above.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from sandbox.graphql_api.resolvers import (
     shipments_returns,
     stock,
 )
+from sandbox.graphql_api.variants import bind_legacy_names, legacy_sdl, minimal_kept, prune_schema
 from sandbox.settings import SandboxSettings
 
 SCHEMA_DIR = Path(__file__).parent
@@ -58,13 +63,15 @@ BINDABLES = [
 ]
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def build_schema(
     order_updated_at: bool,
     customer_updated_at: bool,
     removed_fields: frozenset[str] = frozenset(),
     renamed_enum_values: frozenset[tuple[str, str, str]] = frozenset(),
     added_fields: frozenset[str] = frozenset(),
+    minimal_schema: bool = False,
+    legacy_names: bool = False,
 ) -> GraphQLSchema:
     parts = ["schema.graphql"]
     if order_updated_at:
@@ -72,6 +79,8 @@ def build_schema(
     if customer_updated_at:
         parts.append("schema_customer_updated_at.graphql")
     type_defs = [(SCHEMA_DIR / part).read_text(encoding="utf-8") for part in parts]
+    if legacy_names:  # the renamed fields are all in the base SDL
+        type_defs[0] = legacy_sdl(type_defs[0])
     type_defs = [_drift(sdl, renamed_enum_values, added_fields) for sdl in type_defs]
     renamed: dict[str, dict[str, str]] = {}
     for enum, old, new in renamed_enum_values:
@@ -79,11 +88,15 @@ def build_schema(
     enums = [EnumType(name, values) for name, values in sorted(renamed.items())]
     schema = make_executable_schema(type_defs, *BINDABLES, *enums)
     guard_nested_fields(schema, default_field_resolver)
+    if legacy_names:
+        bind_legacy_names(schema)
     for entry in removed_fields:  # after binding: a field with a resolver can not leave the SDL
         kind, field = entry.split(".")
         graphql_type = schema.get_type(kind)
         if graphql_type is not None and hasattr(graphql_type, "fields"):
             graphql_type.fields.pop(field, None)
+    if minimal_schema:
+        schema = prune_schema(schema, minimal_kept(legacy_names, added_fields))
     return schema
 
 
@@ -120,4 +133,6 @@ def schema_for(settings: SandboxSettings) -> GraphQLSchema:
         frozenset(settings.removed_fields),
         frozenset(settings.renamed_enum_values),
         frozenset(settings.added_fields),
+        settings.minimal_schema,
+        settings.legacy_names,
     )
