@@ -4,16 +4,18 @@ The source writes it to `pipeline.state["sources"]["centra"]["last_run"]` on eve
 previous one), committed with the load:
 
     {"apis": {"orders": {"api": "order_api", "reason": "GraphQL answered ..."}, ...},
-     "blind_spots": ["orders: on-hold and waiting-for-payment orders are hidden ...", ...]}
+     "blind_spots": ["orders: on-hold and waiting-for-payment orders are hidden ...", ...],
+     "outages": ["GraphQL was found down at 2026-11-02 10:04:31 UTC (planning orders): ...", ...]}
 
 `api` is "graphql", "order_api", or None when no API could serve the family (it was skipped); `reason`
-says why the family is not on GraphQL (None when it is, or when GraphQL was chosen explicitly).
+says why the family is not on GraphQL (None when it is, or when GraphQL was chosen explicitly). `outages`
+names each API the run's circuit breaker (`circuit`) knew to be down when the source planned its APIs.
 `read_last_run` turns that into a `RunSummary` for the flows layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +64,7 @@ class FamilyApi:
 class RunSummary:
     apis: dict[str, FamilyApi] = field(default_factory=dict)
     blind_spots: tuple[str, ...] = ()
+    outages: tuple[str, ...] = ()  # APIs found down this run (`circuit.Outage.describe`)
 
     def served_by(self, api: str | None) -> list[str]:
         return sorted(name for name, choice in self.apis.items() if choice.api == api)
@@ -74,11 +77,12 @@ class RunSummary:
         return {
             "apis": {name: choice.as_state() for name, choice in self.apis.items()},
             "blind_spots": list(self.blind_spots),
+            "outages": list(self.outages),
         }
 
     def render(self) -> str:
         """A few lines for a log or a flow's artifact."""
-        lines = []
+        lines = [f"down: {outage}" for outage in self.outages]
         for name, choice in sorted(self.apis.items()):
             served = choice.api or "not loaded"
             lines.append(f"{name}: {served}" + (f" ({choice.reason})" if choice.reason else ""))
@@ -86,15 +90,16 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def summarize(apis: Mapping[str, FamilyApi]) -> RunSummary:
-    """The summary of a run whose families were served as `apis` says, with the blind spots that follow."""
+def summarize(apis: Mapping[str, FamilyApi], outages: Sequence[str] = ()) -> RunSummary:
+    """The summary of a run whose families were served as `apis` says, with the blind spots that follow
+    (and the `outages` that made some of them fall back)."""
     spots: list[str] = []
     for name, choice in apis.items():
         if choice.api == "order_api":
             spots.extend(ORDER_API_BLIND_SPOTS.get(name, ()))
         elif choice.api is None:
             spots.append(f"{name}: not loaded this run — {choice.reason or 'no API could serve it'}")
-    return RunSummary(dict(apis), tuple(spots))
+    return RunSummary(dict(apis), tuple(spots), tuple(outages))
 
 
 def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
@@ -107,4 +112,4 @@ def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
         name: FamilyApi(entry.get("api"), entry.get("reason"))
         for name, entry in (last.get("apis") or {}).items()
     }
-    return RunSummary(apis, tuple(last.get("blind_spots") or ()))
+    return RunSummary(apis, tuple(last.get("blind_spots") or ()), tuple(last.get("outages") or ()))

@@ -18,6 +18,7 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.api_choice import GRAPHQL, plan_apis
+from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
@@ -71,7 +72,11 @@ def centra_source(
     request_attempts: int = 6,
     request_timeout_seconds: float = 60.0,
     history_end_date: str | date | None = None,
+    breaker: CircuitBreaker | None = None,
 ) -> Any:
+    # `breaker` is a runtime object, not configuration (dlt leaves a parameter whose type is not a config
+    # hint out of the source's spec): the flow passes one per run so a family does not retry an API an
+    # earlier family found down; a direct call gets one of its own.
     settings = CentraSettings(
         graphql_url=graphql_url,
         api_token=api_token,
@@ -93,11 +98,12 @@ def centra_source(
     unknown = sorted(set(chosen) - set(FAMILIES))
     if unknown:
         raise CentraConfigError(f"unknown resources {unknown}; choose from {sorted(FAMILIES)}")
-    plan = plan_apis(settings, chosen)
+    breaker = breaker or CircuitBreaker()
+    plan = plan_apis(settings, chosen, breaker)
     on_graphql = [name for name in chosen if plan.uses(name) == GRAPHQL]
     if plan.capabilities is not None:
         plan.capabilities.check_queries([query for name in on_graphql for query in FAMILIES[name].queries])
-    summary = summarize(plan.families)
+    summary = summarize(plan.families, [outage.describe() for outage in breaker.outages])
     log.info("Centra run plan:\n%s", summary.render())
     built: list[DltResource] = [run_summary_resource(summary)]
     for name in chosen:
