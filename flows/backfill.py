@@ -24,6 +24,7 @@ from flows.elt import PROGRESS_SECONDS, build_check_publish, finish
 from flows.lock import warehouse_lock
 from flows.progress import TerminalProgress
 from flows.summary import FamilyOutcome, RunSummary
+from pipelines.centra.circuit import CircuitBreaker
 from pipelines.loading import centra_pipeline
 
 META_SCHEMA = "elt_meta"
@@ -99,13 +100,14 @@ def centra_backfill(
         already = recorded_windows(path)
         pipeline = centra_pipeline(path, progress=TerminalProgress(PROGRESS_SECONDS))
         resumed = loaded_windows = 0
+        breaker = CircuitBreaker()  # an API one window found down is not retried by the next
         try:
             for number, window in enumerate(plan, start=1):
                 if window in already:
                     resumed += 1
                     continue
                 args = {"start_date": window.first.isoformat(), "history_end_date": window.last.isoformat()}
-                loaded = steps.load_family(pipeline, "orders", args)
+                loaded = steps.load_family(pipeline, "orders", args, breaker)
                 record_window(path, window, loaded.rows.get("orders", 0))
                 for table, count in loaded.rows.items():
                     outcome.rows[table] = outcome.rows.get(table, 0) + count
@@ -122,6 +124,7 @@ def centra_backfill(
         except Exception as error:  # the windows recorded so far stay; the next backfill resumes after them
             outcome.error = steps.describe_error(error) + " — run the same backfill again to resume"
         outcome.api_reason = f"{len(plan)} window(s), {resumed} already loaded by an earlier backfill"
+        summary.outages = breaker.report()
         if outcome.succeeded and not steps.missing_inputs(path):
             build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii=False)
         elif outcome.succeeded:

@@ -24,6 +24,7 @@ from flows import steps
 from flows.lock import warehouse_lock
 from flows.progress import TerminalProgress
 from flows.summary import FamilyOutcome, RunSummary
+from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.source import FAMILIES
 from pipelines.loading import centra_pipeline, reset_raw
 from warehouse.publish import PublishReport
@@ -48,8 +49,10 @@ def _retry_unless_permanent(task: Any, task_run: TaskRun, state: State[Any]) -> 
 
 
 @task(name="extract-load", cache_policy=NO_CACHE, retry_condition_fn=_retry_unless_permanent)
-def extract_load(pipeline: Any, family: str, source_args: dict[str, Any]) -> FamilyOutcome:
-    return steps.load_family(pipeline, family, source_args)
+def extract_load(
+    pipeline: Any, family: str, source_args: dict[str, Any], breaker: CircuitBreaker
+) -> FamilyOutcome:
+    return steps.load_family(pipeline, family, source_args, breaker)
 
 
 @task(name="build-reporting", cache_policy=NO_CACHE)
@@ -106,8 +109,9 @@ def centra_elt(
             logger.warning("full refresh: dropping the canonical tables and the pipeline state of %s", path)
             reset_raw(pipeline)
         load = extract_load.with_options(retries=retries, retry_delay_seconds=retry_delay_seconds)
+        breaker = CircuitBreaker()  # this run's: an API one family finds down is not retried by the next
         for family in families:
-            state = load(pipeline, family, source_args, return_state=True)
+            state = load(pipeline, family, source_args, breaker, return_state=True)
             outcome = _outcome(family, state)
             summary.families.append(outcome)
             _, _, blind_spots = steps.served_by(pipeline, family)
@@ -116,6 +120,7 @@ def centra_elt(
                 logger.info("%s: %s rows via %s", family, f"{sum(outcome.rows.values()):,}", outcome.api)
             else:
                 logger.error("%s failed: %s", family, outcome.error)
+        summary.outages = breaker.report()
         missing = steps.missing_inputs(path) if set(families) != set(FAMILY_ORDER) else []
         if missing:
             summary.publish_skipped = (
@@ -124,7 +129,7 @@ def centra_elt(
             logger.warning(summary.publish_skipped)
         else:
             build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii)
-        summary.buckets_after = steps.probe_rate_limits() if summary.buckets_before else []
+        summary.buckets_after = steps.probe_rate_limits(breaker) if summary.buckets_before else []
     summary.seconds = time.perf_counter() - started
     return finish(summary)
 

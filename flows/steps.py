@@ -17,6 +17,7 @@ import duckdb
 
 from flows.summary import Bucket, FamilyOutcome, buckets_from
 from pipelines.centra import centra_source
+from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraError, find_centra_error
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
 from pipelines.loading import load_until_current, rows_loaded
@@ -26,8 +27,15 @@ from warehouse.registry import DEFAULT_TIMEZONE, REGISTRY, BuildParams
 
 log = logging.getLogger("centra_elt")
 
-# Failures a retry can not fix: a configuration, token or schema problem fails at once.
-PERMANENT = ("CentraConfigError", "CentraAuthError", "CentraSchemaError", "CentraPermissionError")
+# Failures a retry can not fix: a configuration, token or schema problem fails at once, and so does an API
+# the run's circuit breaker knows to be down (a retry in the same run would not ask it again).
+PERMANENT = (
+    "CentraConfigError",
+    "CentraAuthError",
+    "CentraSchemaError",
+    "CentraPermissionError",
+    "CentraApiDownError",
+)
 
 
 def configured(key: str) -> Any:
@@ -49,8 +57,16 @@ def instance_timezone() -> str:
     return str(configured("timezone") or DEFAULT_TIMEZONE)
 
 
-def load_family(pipeline: dlt.Pipeline, family: str, source_args: Mapping[str, Any]) -> FamilyOutcome:
-    """Load one entity family (in as many rounds as Centra's event queue needs); say which API served it."""
+def load_family(
+    pipeline: dlt.Pipeline,
+    family: str,
+    source_args: Mapping[str, Any],
+    breaker: CircuitBreaker | None = None,
+) -> FamilyOutcome:
+    """Load one entity family (in as many rounds as Centra's event queue needs); say which API served it.
+
+    `breaker` is the run's: pass the same one for every family of a run, so an API one family found down
+    is not retried by the next (None: this family asks every API itself)."""
     outcome = FamilyOutcome(name=family)
     started = time.perf_counter()
 
@@ -59,7 +75,9 @@ def load_family(pipeline: dlt.Pipeline, family: str, source_args: Mapping[str, A
             outcome.rows[table] = outcome.rows.get(table, 0) + count
 
     load_until_current(
-        pipeline, lambda: centra_source(resources=[family], **source_args), on_round=count_rows
+        pipeline,
+        lambda: centra_source(resources=[family], breaker=breaker, **source_args),
+        on_round=count_rows,
     )
     outcome.seconds = time.perf_counter() - started
     outcome.succeeded = True
@@ -88,10 +106,13 @@ def describe_error(error: BaseException) -> str:
     return f"{type(centra).__name__}: {text}"
 
 
-def probe_rate_limits() -> list[Bucket]:
-    """Centra's buckets as `rateLimits` reports them now; [] when GraphQL is not configured or unreachable."""
+def probe_rate_limits(breaker: CircuitBreaker | None = None) -> list[Bucket]:
+    """Centra's buckets as `rateLimits` reports them now; [] when GraphQL is not configured or unreachable,
+    or `breaker` knows it was found down this run (then it is not asked).
+
+    A failed probe does not open the breaker: it tries twice, not the families' full retries."""
     url, token = configured("graphql_url"), configured_secret("api_token")
-    if not url or not token:
+    if not url or not token or (breaker is not None and breaker.outage("graphql") is not None):
         return []
     try:
         with CentraGraphQLClient(

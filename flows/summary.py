@@ -42,6 +42,9 @@ class RunSummary:
     started_at: datetime
     families: list[FamilyOutcome] = field(default_factory=list)
     blind_spots: list[str] = field(default_factory=list)
+    # One line per API found down during the run (`CircuitBreaker.report`): when, the error, and which
+    # families the fallback served because of it.
+    outages: list[str] = field(default_factory=list)
     build_rows: dict[str, int] = field(default_factory=dict)
     build_seconds: float | None = None
     build_error: str | None = None
@@ -110,6 +113,10 @@ class RunSummary:
         ]
         if self.failure_reasons():
             lines += ["", "## What failed", ""] + [f"- {reason}" for reason in self.failure_reasons()]
+        if self.outages:
+            lines += ["", "## APIs found down (asked once this run)", ""] + [
+                f"- {line}" for line in self.outages
+            ]
         lines += ["", "## Resources", "", "| resource | result | API | why that API | rows | seconds |"]
         lines.append("|---|---|---|---|---:|---:|")
         for family in self.families:

@@ -11,6 +11,9 @@
 
 The Order API is asked once, before anything is extracted, whenever a family will use it: a wrong key or
 URL then fails the run with one message naming the setting, and nothing is written.
+
+Both first contacts go through the run's `CircuitBreaker` (`circuit`): an API one family's plan found down
+is not asked again by the later families of the run, which go straight to their fallback or fail at once.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ from typing import Literal
 
 from pipelines.centra.budget import RateBudget
 from pipelines.centra.capabilities import Capabilities, detect
+from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import (
+    CentraApiDownError,
     CentraAuthError,
     CentraPermissionError,
+    CentraRateLimitedError,
     CentraResponseError,
     CentraUnavailableError,
 )
@@ -100,32 +106,45 @@ def _denied_families(client: CentraGraphQLClient, families: list[str]) -> dict[s
     return reasons
 
 
-def plan_apis(settings: CentraSettings, families: list[str]) -> ApiPlan:
+def plan_apis(
+    settings: CentraSettings, families: list[str], breaker: CircuitBreaker | None = None
+) -> ApiPlan:
+    """Which API serves each of `families`; `breaker` is the run's memory of APIs found down (a fresh one:
+    every API is asked)."""
+    breaker = breaker or CircuitBreaker()
     if settings.api == GRAPHQL:
-        client, capabilities = _graphql(settings)
+        client, capabilities = breaker.ask(GRAPHQL, families, lambda: _graphql(settings))
         return ApiPlan(client, capabilities, None, {name: FamilyApi(GRAPHQL) for name in families})
     if settings.api == ORDER_API:
         reasons = dict.fromkeys(families, "api = order_api")
-        return _with_fallbacks(settings, families, None, None, reasons)
-    return _auto(settings, families)
+        return _with_fallbacks(settings, families, None, None, reasons, breaker)
+    return _auto(settings, families, breaker)
 
 
-def _auto(settings: CentraSettings, families: list[str]) -> ApiPlan:
+def _auto(settings: CentraSettings, families: list[str], breaker: CircuitBreaker) -> ApiPlan:
     if not settings.graphql_configured:
         reason = "GraphQL is not configured (SOURCES__CENTRA__GRAPHQL_URL, SOURCES__CENTRA__API_TOKEN)"
-        return _with_fallbacks(settings, families, None, None, dict.fromkeys(families, reason))
+        return _with_fallbacks(settings, families, None, None, dict.fromkeys(families, reason), breaker)
     try:
-        client, capabilities = _graphql(settings)
+        client, capabilities = breaker.ask(GRAPHQL, families, lambda: _graphql(settings))
     except (CentraAuthError, CentraUnavailableError, CentraResponseError) as error:
         if not settings.order_api_configured:
             raise
-        kind = (
-            "rejected the token" if isinstance(error, CentraAuthError) else "stayed unreachable after retries"
-        )
-        reason = f"GraphQL {kind}: {error}"
-        return _with_fallbacks(settings, families, None, None, dict.fromkeys(families, reason))
+        reasons = dict.fromkeys(families, _fallback_reason(error))
+        down = GRAPHQL if breaker.outage(GRAPHQL) is not None else None
+        return _with_fallbacks(settings, families, None, None, reasons, breaker, routed_from=down)
     reasons = _denied_families(client, families) if settings.order_api_configured else {}
-    return _with_fallbacks(settings, families, client, capabilities, reasons)
+    return _with_fallbacks(settings, families, client, capabilities, reasons, breaker)
+
+
+def _fallback_reason(error: Exception) -> str:
+    if isinstance(error, CentraApiDownError):
+        return str(error)  # already says GraphQL was found down earlier in this run
+    if isinstance(error, CentraAuthError):
+        return f"GraphQL rejected the token: {error}"
+    if isinstance(error, CentraRateLimitedError):
+        return f"GraphQL stayed rate-limited: {error}"
+    return f"GraphQL stayed unreachable after retries: {error}"
 
 
 def _with_fallbacks(
@@ -134,6 +153,8 @@ def _with_fallbacks(
     client: CentraGraphQLClient | None,
     capabilities: Capabilities | None,
     reasons: dict[str, str],
+    breaker: CircuitBreaker,
+    routed_from: str | None = None,
 ) -> ApiPlan:
     """GraphQL for the families without a reason to leave it; the Order API (or nothing) for the rest."""
     chosen: dict[str, FamilyApi] = {}
@@ -149,6 +170,10 @@ def _with_fallbacks(
             chosen[name] = FamilyApi(None, f"{reason}; {NO_ENDPOINT}")
             log.warning("%s: skipped — %s, and %s", name, reason, NO_ENDPOINT)
     order_api = None
-    if any(choice.api == ORDER_API for choice in chosen.values()):
-        order_api = open_order_api(settings)
+    on_order_api = [name for name, choice in chosen.items() if choice.api == ORDER_API]
+    if on_order_api:
+        order_api = breaker.ask(ORDER_API, on_order_api, lambda: open_order_api(settings))
+    if routed_from is not None:  # these families left `routed_from` because it was found down
+        for name, choice in chosen.items():
+            breaker.routed_around(routed_from, name, choice.api)
     return ApiPlan(client, capabilities, order_api, chosen)

@@ -42,6 +42,14 @@ class CentraUnavailableError(CentraError):
     """The API stayed unreachable, slow or broken after every retry."""
 
 
+class CentraRateLimitedError(CentraUnavailableError):
+    """The API kept answering 429 for one request: it is up but busy (this never opens the circuit breaker)."""
+
+
+class CentraApiDownError(CentraUnavailableError):
+    """The API was found down earlier in this run (`circuit`): not asked again until the next run."""
+
+
 class CentraResponseError(CentraError):
     """The API answered something that is not a valid response (truncated or non-JSON body)."""
 

@@ -35,6 +35,7 @@ from pipelines.centra.errors import (
     CentraConfigError,
     CentraPermissionError,
     CentraQueryError,
+    CentraRateLimitedError,
     CentraResponseError,
     CentraSchemaError,
     CentraUnavailableError,
@@ -175,7 +176,7 @@ class CentraGraphQLClient:
                 rate_limited += 1
                 self.stats.rate_limited += 1
                 if rate_limited > self.retry.max_rate_limited:
-                    raise CentraUnavailableError(
+                    raise CentraRateLimitedError(
                         f"Centra kept answering 429 Too Many Requests ({rate_limited} times for one query) — "
                         "another integration may be using the shared rate limit; lower the rate-limit share "
                         "or run later"

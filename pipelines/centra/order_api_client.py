@@ -33,6 +33,7 @@ from pipelines.centra.errors import (
     CentraConfigError,
     CentraPermissionError,
     CentraQueryError,
+    CentraRateLimitedError,
     CentraResponseError,
     CentraUnavailableError,
 )
@@ -94,7 +95,7 @@ class CentraOrderApiClient:
             if kind == "rate_limited":
                 rate_limited += 1
                 if rate_limited > self.retry.max_rate_limited:
-                    raise CentraUnavailableError(
+                    raise CentraRateLimitedError(
                         f"the Order API kept answering 429 Too Many Requests ({rate_limited} times) — retry later"
                     )
                 self._pause(wait, jitter=0.1)

@@ -6,10 +6,12 @@ previous one), committed with the load:
     {"apis": {"orders": {"api": "order_api", "reason": "GraphQL answered ..."}, ...},
      "blind_spots": ["orders: on-hold and waiting-for-payment orders are hidden ...", ...],
      "missing_fields": {"catalog": ["ProductVariant.unitCost", ...], ...},
-     "notes": ["orders: use_events is on, but Centra refused the event listeners (...)", ...]}
+     "notes": ["orders: use_events is on, but Centra refused the event listeners (...)", ...],
+     "outages": ["GraphQL was found down at 2026-11-02 10:04:31 UTC (planning orders): ...", ...]}
 
 `api` is "graphql", "order_api", or None when no API could serve the family (it was skipped); `reason`
-says why the family is not on GraphQL (None when it is, or when GraphQL was chosen explicitly).
+says why the family is not on GraphQL (None when it is, or when GraphQL was chosen explicitly). `outages`
+names each API the run's circuit breaker (`circuit`) knew to be down when the source planned its APIs.
 `read_last_run` turns that into a `RunSummary` for the flows layer.
 """
 
@@ -67,6 +69,7 @@ class RunSummary:
     # Optional fields the instance's schema lacks, by family: their columns load NULL (schema_fit).
     missing_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # decisions a reader should know of (events refused, ...)
+    outages: tuple[str, ...] = ()  # APIs found down this run (`circuit.Outage.describe`)
 
     def served_by(self, api: str | None) -> list[str]:
         return sorted(name for name, choice in self.apis.items() if choice.api == api)
@@ -81,6 +84,7 @@ class RunSummary:
             "blind_spots": list(self.blind_spots),
             "missing_fields": {name: list(fields) for name, fields in self.missing_fields.items()},
             "notes": list(self.notes),
+            "outages": list(self.outages),
         }
 
     def lacking(self) -> list[str]:
@@ -93,7 +97,7 @@ class RunSummary:
 
     def render(self) -> str:
         """A few lines for a log or a flow's artifact."""
-        lines = []
+        lines = [f"down: {outage}" for outage in self.outages]
         for name, choice in sorted(self.apis.items()):
             served = choice.api or "not loaded"
             lines.append(f"{name}: {served}" + (f" ({choice.reason})" if choice.reason else ""))
@@ -107,9 +111,10 @@ def summarize(
     apis: Mapping[str, FamilyApi],
     missing_fields: Mapping[str, Sequence[str]] | None = None,
     notes: Sequence[str] = (),
+    outages: Sequence[str] = (),
 ) -> RunSummary:
     """The summary of a run whose families were served as `apis` says, with the blind spots that follow,
-    the optional fields the instance lacks, and notes."""
+    the optional fields the instance lacks, notes, and the `outages` that made some families fall back."""
     spots: list[str] = []
     for name, choice in apis.items():
         if choice.api == "order_api":
@@ -117,7 +122,7 @@ def summarize(
         elif choice.api is None:
             spots.append(f"{name}: not loaded this run — {choice.reason or 'no API could serve it'}")
     missing = {name: tuple(fields) for name, fields in (missing_fields or {}).items() if fields}
-    return RunSummary(dict(apis), tuple(spots), missing, tuple(notes))
+    return RunSummary(dict(apis), tuple(spots), missing, tuple(notes), tuple(outages))
 
 
 def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
@@ -131,4 +136,10 @@ def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
         for name, entry in (last.get("apis") or {}).items()
     }
     missing = {name: tuple(fields) for name, fields in (last.get("missing_fields") or {}).items()}
-    return RunSummary(apis, tuple(last.get("blind_spots") or ()), missing, tuple(last.get("notes") or ()))
+    return RunSummary(
+        apis,
+        tuple(last.get("blind_spots") or ()),
+        missing,
+        tuple(last.get("notes") or ()),
+        tuple(last.get("outages") or ()),
+    )

@@ -21,6 +21,7 @@ from dlt.extract.resource import DltResource
 
 from pipelines.centra.api_choice import GRAPHQL, plan_apis
 from pipelines.centra.capabilities import Capabilities
+from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
@@ -75,7 +76,11 @@ def centra_source(
     request_attempts: int = 6,
     request_timeout_seconds: float = 60.0,
     history_end_date: str | date | None = None,
+    breaker: CircuitBreaker | None = None,
 ) -> Any:
+    # `breaker` is a runtime object, not configuration (dlt leaves a parameter whose type is not a config
+    # hint out of the source's spec): the flow passes one per run so a family does not retry an API an
+    # earlier family found down; a direct call gets one of its own.
     settings = CentraSettings(
         graphql_url=graphql_url,
         api_token=api_token,
@@ -97,7 +102,8 @@ def centra_source(
     unknown = sorted(set(chosen) - set(FAMILIES))
     if unknown:
         raise CentraConfigError(f"unknown resources {unknown}; choose from {sorted(FAMILIES)}")
-    plan = plan_apis(settings, chosen)
+    breaker = breaker or CircuitBreaker()
+    plan = plan_apis(settings, chosen, breaker)
     capabilities, notes = plan.capabilities, list[str]()
     if (
         capabilities is not None
@@ -116,7 +122,7 @@ def centra_source(
             missing[name] = capabilities.fit_family(
                 "wholesale", wholesale.documents(capabilities, settings), wholesale.REQUIRED
             )
-    summary = summarize(plan.families, missing, notes)
+    summary = summarize(plan.families, missing, notes, [outage.describe() for outage in breaker.outages])
     log.info("Centra run plan:\n%s", summary.render())
     built: list[DltResource] = [run_summary_resource(summary)]
     for name in chosen:

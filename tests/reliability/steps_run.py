@@ -25,6 +25,7 @@ from typing import Any
 
 from flows import steps
 from flows.lock import warehouse_lock
+from pipelines.centra.circuit import CircuitBreaker
 from pipelines.loading import centra_pipeline
 
 MAX_AGE_HOURS = 48
@@ -53,8 +54,9 @@ def run_steps(
     """
     with warehouse_lock(warehouse, wait_seconds):
         pipeline = centra_pipeline(warehouse)
+        breaker = CircuitBreaker()  # one per run, as the flow has
         for family in families:
-            steps.load_family(pipeline, family, source_args or {})
+            steps.load_family(pipeline, family, source_args or {}, breaker)
         if not build_and_publish:
             return
         report = steps.build(warehouse, as_of, MAX_AGE_HOURS, hash_pii)
