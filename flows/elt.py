@@ -116,6 +116,7 @@ def centra_elt(
             summary.families.append(outcome)
             _, _, blind_spots = steps.served_by(pipeline, family)
             summary.blind_spots += [spot for spot in blind_spots if spot not in summary.blind_spots]
+            steps.add_schema_notes(summary, pipeline)
             if outcome.succeeded:
                 logger.info("%s: %s rows via %s", family, f"{sum(outcome.rows.values()):,}", outcome.api)
             else:

@@ -15,11 +15,12 @@ from typing import Any
 import dlt
 import duckdb
 
-from flows.summary import Bucket, FamilyOutcome, buckets_from
+from flows.summary import Bucket, FamilyOutcome, RunSummary, buckets_from
 from pipelines.centra import centra_source
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraError, find_centra_error
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
+from pipelines.centra.run_summary import read_last_run
 from pipelines.loading import load_until_current, rows_loaded
 from warehouse.build import BuildReport, build_reporting
 from warehouse.publish import PublishReport, publish_reporting, published_path
@@ -92,6 +93,16 @@ def served_by(pipeline: dlt.Pipeline, family: str) -> tuple[str | None, str | No
     entry = (last_run.get("apis") or {}).get(family) or {}
     api = entry.get("api", "graphql") if last_run else "graphql"
     return api, entry.get("reason"), list(last_run.get("blind_spots") or [])
+
+
+def add_schema_notes(summary: RunSummary, pipeline: dlt.Pipeline) -> None:
+    """Add what the source's last run recorded about the instance's schema (fields it lacks, notes) to
+    `summary`, each line once."""
+    last = read_last_run(pipeline.state)
+    if last is None:
+        return
+    summary.lacking += [line for line in last.lacking() if line not in summary.lacking]
+    summary.notes += [note for note in last.notes if note not in summary.notes]
 
 
 def is_permanent(error: BaseException) -> bool:

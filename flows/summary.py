@@ -45,6 +45,10 @@ class RunSummary:
     # One line per API found down during the run (`CircuitBreaker.report`): when, the error, and which
     # families the fallback served because of it.
     outages: list[str] = field(default_factory=list)
+    # "<family>: this instance does not offer: …" per family whose queries left optional fields out (their
+    # columns load as NULL), and the source's decisions worth knowing (events refused, …).
+    lacking: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     build_rows: dict[str, int] = field(default_factory=dict)
     build_seconds: float | None = None
     build_error: str | None = None
@@ -126,6 +130,11 @@ class RunSummary:
             )
         if self.blind_spots:
             lines += ["", "## What the API used can not see", ""] + [f"- {spot}" for spot in self.blind_spots]
+        if self.lacking:
+            lines += ["", "## Fields this instance does not offer (their columns load as NULL)", ""]
+            lines += [f"- {line}" for line in self.lacking]
+        if self.notes:
+            lines += ["", "## Notes", ""] + [f"- {note}" for note in self.notes]
         lines += ["", "## Rows loaded per table", "", "| table | rows |", "|---|---:|"]
         lines += [f"| {table} | {count:,} |" for table, count in self.rows_by_table().items()]
         lines += self._rate_limit_lines()

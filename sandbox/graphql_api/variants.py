@@ -35,10 +35,10 @@ from graphql import (
 # The minimal schema's fields, as "Type.field" (an interface's entry covers its implementations).
 #
 # Where the list comes from: the fields the pipeline requires (its families' REQUIRED coordinates, as the
-# brief for this variant lists them), the documented root lists, and the documented relationships without
-# which a required field could not be reached. Every entry is named in ../shared/reference/centra-api.md
-# (tag after each group); a field the reference does not name is not here, except three the pipeline
-# requires although the reference does not document them (kept, marked "undocumented" below).
+# pipeline's REQUIRED lists), the documented root lists, and the documented relationships without which a
+# required field could not be reached. Every entry is named in ../shared/reference/centra-api.md (tag after
+# each group), except Customer.updatedAt, which the pipeline reads only where an instance offers it (the
+# customer_updated_at variant).
 # Two roots go beyond the pipeline's own lists: `currencies` (documented, §A8.7, and the pipeline's
 # reference family reads it) and `rateLimits` (documented, §A9: the pipeline's client reads it before its
 # first request, so an instance without it would be less than Centra documents).
@@ -66,12 +66,10 @@ MINIMAL_SCHEMA_KEPT: frozenset[str] = frozenset(
         "Shipment.id", "Shipment.number", "Shipment.lines",
         "ShipmentLine.id", "ShipmentLine.quantity", "ShipmentLine.orderLine",
         # Returns §A8.3 [C: DTC `returns { id status lines { … } }`; createdAt, order, lines.orderLine
-        # O: FlowEngine]. ReturnLine.id and ReturnLine.quantity: undocumented (the reference names no field
-        # of a GraphQL return line but shipmentLine and orderLine), kept because the pipeline requires them.
-        "Return.id", "Return.status", "Return.createdAt", "Return.order", "Return.lines",
-        "ReturnLine.id", "ReturnLine.quantity", "ReturnLine.orderLine",
-        # People §A8.1, §A8.4 [C: DTC, ERP, B2B]. Customer.updatedAt: undocumented ([?] in §A8.4, §E4),
-        # required by the pipeline; only the customer_updated_at variant has it, and then it stays.
+        # O: FlowEngine]. A GraphQL return line's documented fields are shipmentLine and orderLine only.
+        "Return.id", "Return.status", "Return.createdAt", "Return.order", "Return.lines", "ReturnLine.orderLine",
+        # People §A8.1, §A8.4 [C: DTC, ERP, B2B]. Customer.updatedAt: [?] in §A8.4, §E4; only the
+        # customer_updated_at variant has it, and then it stays (the pipeline filters by it where offered).
         "Customer.id", "Customer.updatedAt", "Account.id", "Buyer.id",
         # §A5 [C: PIM, AUTH]
         "Counters.orders", "Counters.customers",
@@ -84,7 +82,7 @@ MINIMAL_SCHEMA_KEPT: frozenset[str] = frozenset(
         # Reference data §A8.5, §A8.7, §A11 [C: DTC, PIM, B2B]
         "Store.id", "Store.type", "Store.name", "Market.id", "Market.name", "Pricelist.id", "Pricelist.name",
         "Country.code", "Brand.id", "Brand.name", "Collection.id", "Collection.name",
-        "SizeChart.id", "SizeChart.name", "SizeChart.sizes", "Size.name",
+        "SizeChart.id", "SizeChart.name", "SizeChart.sizes", "Size.id", "Size.name",
     }
 )  # fmt: skip
 

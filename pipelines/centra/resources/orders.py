@@ -58,7 +58,10 @@ NUMBERS_PER_FILTER = 100
 CONNECTION_QUERY, PAGE_QUERY, COUNT_QUERY = "orders", "orders_page", "order_count"
 EVENT_QUERIES = ("order_events", "set_order_listeners", "confirm_events")
 # What an order row can not do without (keys, foreign keys, money, quantities, statuses, the timestamps the
-# strategies read); every other field in fragments/order.graphql loads NULL where the instance lacks it.
+# strategies read); every other field in fragments/order.graphql loads NULL where the instance lacks it. A
+# required field under an optional one (ShipmentLine.id under Order.shipments → Shipment.lines) requires
+# only that its optional ancestor be left out when it is missing: return lines without an id and a
+# quantity (neither is in the docs, §A8.3) are not loaded at all, and the summary says so.
 REQUIRED = frozenset(
     {
         "Order.id", "Order.number", "Order.status", "Order.createdAt", "Order.store", "Store.id", "Store.type",
@@ -68,9 +71,10 @@ REQUIRED = frozenset(
         "Product.id", "OrderLine.productVariant", "ProductVariant.id", "OrderLine.productSize", "ProductSize.id",
         "OrderLine.unitPrice", "OrderLine.unitOriginalPrice", "OrderLine.lineValue",
         "Shipment.id", "Shipment.number", "ShipmentLine.id", "ShipmentLine.quantity", "ShipmentLine.orderLine",
-        "Return.id", "Return.status", "Return.createdAt", "Return.order", "ReturnLine.id", "ReturnLine.quantity",
-        "ReturnLine.orderLine", "DirectToConsumerOrder.customer", "Customer.id", "WholesaleOrder.account",
-        "Account.id", "WholesaleOrder.buyer", "Buyer.id", "Counters.orders",
+        "Return.id", "Return.status", "Return.createdAt", "Return.order",
+        "ReturnLine.id", "ReturnLine.quantity", "ReturnLine.orderLine",
+        "DirectToConsumerOrder.customer", "Customer.id", "WholesaleOrder.account", "Account.id",
+        "WholesaleOrder.buyer", "Buyer.id", "Counters.orders",
         "Event.id", "Event.objectType", "Event.object",
         "OrderConnection.pageInfo", "PageInfo.hasNextPage", "PageInfo.endCursor", "OrderConnection.edges",
         "OrderEdge.node",

@@ -165,7 +165,7 @@ REQUIRED = frozenset(
     {
         "Store.id", "Store.name", "Store.type", "Market.id", "Market.name", "Pricelist.id", "Pricelist.name",
         "Currency.code", "Country.code", "Warehouse.id", "Warehouse.name", "Brand.id", "Brand.name",
-        "Collection.id", "Collection.name", "SizeChart.id", "SizeChart.name", "SizeChart.sizes", "Size.name",
+        "Collection.id", "Collection.name", "SizeChart.id", "SizeChart.name", "SizeChart.sizes", "Size.id", "Size.name",
     }
 )  # fmt: skip
 
