@@ -35,13 +35,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--customer-updated-at", action="store_true", help="offer Customer.updatedAt and its filter"
     )
     parser.add_argument("--timezone", default="Europe/Stockholm", help="the instance's timezone")
+    parser.add_argument("--no-returns", action="store_true", help="a shop that has had no returns")
+    parser.add_argument(
+        "--no-wholesale", action="store_true", help="no wholesale accounts, buyers or orders (DTC only)"
+    )
+    parser.add_argument(
+        "--quiet-days", type=int, default=0, help="no orders in the last N days before the clock's now"
+    )
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    settings = SandboxSettings(
+def settings_from(args: argparse.Namespace) -> SandboxSettings:
+    return SandboxSettings(
         seed=args.seed,
         orders=args.orders,
         graphql_token=args.token,
@@ -53,7 +58,16 @@ def main(argv: list[str] | None = None) -> int:
         order_updated_at=args.order_updated_at,
         customer_updated_at=args.customer_updated_at,
         timezone=args.timezone,
+        returns_enabled=not args.no_returns,
+        wholesale_enabled=not args.no_wholesale,
+        quiet_days=args.quiet_days,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = settings_from(args)
     started = time.perf_counter()
     state = build_state(settings)
     logging.info(
