@@ -27,7 +27,7 @@ from pipelines.centra.resources.order_api_customers import order_api_customers_r
 from pipelines.centra.resources.order_api_orders import order_api_orders_resource
 from pipelines.centra.resources.wholesale import accounts_resource, buyers_resource
 from pipelines.centra.run_summary import LAST_RUN, RunSummary, summarize
-from pipelines.centra.settings import CentraSettings, parse_start_date
+from pipelines.centra.settings import CentraSettings, parse_max_extraction_age_hours, parse_start_date
 
 log = logging.getLogger(__name__)
 FAMILIES: dict[str, ResourceFamily] = {
@@ -71,6 +71,7 @@ def centra_source(
     request_attempts: int = 6,
     request_timeout_seconds: float = 60.0,
     history_end_date: str | date | None = None,
+    max_extraction_age_hours: int | str | None = None,
 ) -> Any:
     settings = CentraSettings(
         graphql_url=graphql_url,
@@ -88,6 +89,7 @@ def centra_source(
         request_attempts=int(request_attempts),
         request_timeout_seconds=float(request_timeout_seconds),
         history_end_date=parse_start_date(history_end_date) if history_end_date else None,
+        max_extraction_age_hours=parse_max_extraction_age_hours(max_extraction_age_hours),
     )
     chosen = list(resources or FAMILIES)
     unknown = sorted(set(chosen) - set(FAMILIES))
