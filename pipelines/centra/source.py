@@ -71,7 +71,7 @@ def centra_source(
     request_attempts: int = 6,
     request_timeout_seconds: float = 60.0,
     history_end_date: str | date | None = None,
-    max_extraction_age_hours: int | str | None = None,
+    max_extraction_age_hours: str | None = None,  # str: a bad value gets our message, not a coercion error
 ) -> Any:
     settings = CentraSettings(
         graphql_url=graphql_url,
