@@ -103,7 +103,7 @@ def phase_incremental(url: str, warehouse: Path) -> dict[str, Any]:
                        "SOURCES__CENTRA__RATE_LIMIT_SHARE": "1.0", "SOURCES__CENTRA__API": "graphql"})  # fmt: skip
     flow(name="warm-up")(lambda: None)()  # Prefect's temporary server starts here, outside the timing
     cpu, started = cpu_seconds(), time.perf_counter()
-    summary = centra_elt(warehouse=str(warehouse), max_age_hours=24 * 365 * 10)
+    summary = centra_elt(warehouse=str(warehouse))  # the sandbox's newest order is old: a warning only
     return {"orders": summary.rows_by_table().get("orders", 0), "seconds": time.perf_counter() - started,
             "cpu_seconds": cpu_seconds() - cpu, "families": {f.name: round(f.seconds, 1) for f in summary.families},
             "build_seconds": summary.build_seconds, "published": summary.published_to is not None}  # fmt: skip

@@ -21,13 +21,13 @@ from prefect import flow, get_run_logger
 
 from flows import steps
 from flows.elt import PROGRESS_SECONDS, build_check_publish, finish
+from flows.extractions import META_SCHEMA
 from flows.lock import warehouse_lock
 from flows.progress import TerminalProgress
 from flows.summary import FamilyOutcome, RunSummary
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.loading import centra_pipeline
 
-META_SCHEMA = "elt_meta"
 WINDOWS_TABLE = f"{META_SCHEMA}.backfill_windows"
 
 
@@ -85,7 +85,6 @@ def centra_backfill(
     warehouse: str = "warehouse/centra.duckdb",
     window_days: int = 31,
     wait_seconds: float = 0.0,
-    max_age_hours: int = 48,
     as_of: datetime | None = None,
 ) -> RunSummary:
     """Load the orders created from `from_date` through `to_date`, window by window; then build and publish."""
@@ -126,7 +125,7 @@ def centra_backfill(
         outcome.api_reason = f"{len(plan)} window(s), {resumed} already loaded by an earlier backfill"
         summary.outages = breaker.report()
         if outcome.succeeded and not steps.missing_inputs(path):
-            build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii=False)
+            build_check_publish(summary, path, as_of or datetime.now(UTC), hash_pii=False)
         elif outcome.succeeded:
             summary.publish_skipped = "reporting not built: run every family once (centra-elt run)"
     summary.seconds = time.perf_counter() - started

@@ -89,7 +89,6 @@ def run(
         typer.Option(help="seconds to wait for another run on this warehouse to finish (default: refuse)"),
     ] = 0.0,
     hash_pii: Annotated[bool, typer.Option("--hash-pii", help="hash customer emails in reporting")] = False,
-    max_age_hours: Annotated[int, typer.Option(help="freshness check: newest order at most this old")] = 48,
 ) -> None:
     """One run against the configured Centra: load, build reporting, check, publish. Exit 0 only on success."""
     _quiet_logging()
@@ -109,7 +108,6 @@ def run(
             order_lookback_days=lookback_days,
             wait_seconds=wait,
             hash_pii=hash_pii,
-            max_age_hours=max_age_hours,
         )
     except RunFailedError as failed:
         typer.echo(failed.summary.to_markdown())

@@ -2,9 +2,11 @@
 
 A family that fails (after its retries) does not stop the others; the run then ends failed, naming each
 failure. The reporting build runs on whatever loaded (the canonical tables of a failed family keep their last
-committed state). The read-only snapshot is replaced when the build succeeded and every data-quality check
-passed (the referential checks catch a stale family that no longer matches the others), so BI tools keep
-the last good snapshot otherwise. One run at a time per warehouse (`flows/lock.py`).
+committed state). Each family's successful extraction is recorded (`flows/extractions.py`). The read-only
+snapshot is replaced when the build succeeded, no data-quality check failed (the referential checks catch a
+stale family that no longer matches the others) and every family extracted successfully within
+`max_extraction_age_hours`, so BI tools keep the last good snapshot otherwise. How old the newest order is
+is a warning only: a quiet shop's data is current. One run at a time per warehouse (`flows/lock.py`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.states import Failed, State
 
 from flows import steps
+from flows.extractions import record_extraction
 from flows.lock import warehouse_lock
 from flows.progress import TerminalProgress
 from flows.summary import FamilyOutcome, RunSummary
@@ -56,8 +59,8 @@ def extract_load(
 
 
 @task(name="build-reporting", cache_policy=NO_CACHE)
-def build_reporting_task(warehouse: Path, as_of: datetime, max_age_hours: int, hash_pii: bool) -> Any:
-    return steps.build(warehouse, as_of, max_age_hours, hash_pii)
+def build_reporting_task(warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> Any:
+    return steps.build(warehouse, as_of, recency_hours, hash_pii)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -84,11 +87,11 @@ def centra_elt(
     wait_seconds: float = 0.0,
     retries: int = 2,
     retry_delay_seconds: float = 30.0,
-    max_age_hours: int = 48,
     hash_pii: bool = False,
     as_of: datetime | None = None,
 ) -> RunSummary:
-    """One run against the configured Centra (credentials from dlt configuration, never parameters).
+    """One run against the configured Centra (credentials and settings from dlt configuration, never
+    parameters). `as_of` fixes the run's clock (tests, replays); by default it is the machine's.
 
     Raises RunFailedError when a family, the build or a check failed (after writing the summary artifact).
     """
@@ -111,9 +114,12 @@ def centra_elt(
         load = extract_load.with_options(retries=retries, retry_delay_seconds=retry_delay_seconds)
         breaker = CircuitBreaker()  # this run's: an API one family finds down is not retried by the next
         for family in families:
+            family_started = as_of or datetime.now(UTC)
             state = load(pipeline, family, source_args, breaker, return_state=True)
             outcome = _outcome(family, state)
             summary.families.append(outcome)
+            if outcome.succeeded:
+                record_extraction(path, family, family_started, sum(outcome.rows.values()), outcome.api)
             _, _, blind_spots = steps.served_by(pipeline, family)
             summary.blind_spots += [spot for spot in blind_spots if spot not in summary.blind_spots]
             steps.add_schema_notes(summary, pipeline)
@@ -129,7 +135,7 @@ def centra_elt(
             )
             logger.warning(summary.publish_skipped)
         else:
-            build_check_publish(summary, path, as_of or datetime.now(UTC), max_age_hours, hash_pii)
+            build_check_publish(summary, path, as_of or datetime.now(UTC), hash_pii)
         summary.buckets_after = steps.probe_rate_limits(breaker) if summary.buckets_before else []
     summary.seconds = time.perf_counter() - started
     return finish(summary)
@@ -157,12 +163,13 @@ def _outcome(family: str, state: State[Any]) -> FamilyOutcome:
     return FamilyOutcome(name=family, succeeded=False, error=message)
 
 
-def build_check_publish(
-    summary: RunSummary, path: Path, as_of: datetime, max_age_hours: int, hash_pii: bool
-) -> None:
+def build_check_publish(summary: RunSummary, path: Path, as_of: datetime, hash_pii: bool) -> None:
+    """Build and check the reporting tables, check the pipeline's staleness, publish when nothing failed."""
     if not any(family.succeeded for family in summary.families):
         summary.publish_skipped = "no resource loaded"
         return
+    max_age_hours = steps.max_extraction_age_hours()
+    # The same hours for the warning: an up-to-date pipeline whose newest order is older is a quiet shop.
     build_state = build_reporting_task(path, as_of, max_age_hours, hash_pii, return_state=True)
     if not build_state.is_completed():
         error = build_state.result(raise_on_failure=False)
@@ -171,12 +178,13 @@ def build_check_publish(
         return
     report = build_state.result()
     summary.build_rows, summary.build_seconds = dict(report.rows), report.total_seconds
-    summary.checks = [(check.name, check.passed, check.summary()) for check in report.checks or []]
+    summary.checks = [steps.check_outcome(check) for check in report.checks or []]
+    summary.checks.append(steps.extraction_staleness(path, FAMILY_ORDER, as_of, max_age_hours))
     summary.latest_order_at = steps.latest_order(path)
     if summary.latest_order_at is not None:
-        summary.freshness_hours = (as_of - summary.latest_order_at).total_seconds() / 3600
+        summary.latest_order_age_hours = (as_of - summary.latest_order_at).total_seconds() / 3600
     if summary.failed_checks:
-        summary.publish_skipped = "a data-quality check failed; the last snapshot stays"
+        summary.publish_skipped = "a check failed; the last snapshot stays"
         return
     published = publish_task(path)
     summary.published_to = str(published.path)

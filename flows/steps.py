@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,14 +15,17 @@ from typing import Any
 import dlt
 import duckdb
 
-from flows.summary import Bucket, FamilyOutcome, RunSummary, buckets_from
+from flows.extractions import STALENESS_CHECK, last_extractions, stale_families, staleness_summary
+from flows.summary import Bucket, CheckOutcome, FamilyOutcome, RunSummary, buckets_from
 from pipelines.centra import centra_source
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraError, find_centra_error
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
 from pipelines.centra.run_summary import read_last_run
+from pipelines.centra.settings import parse_max_extraction_age_hours
 from pipelines.loading import load_until_current, rows_loaded
 from warehouse.build import BuildReport, build_reporting
+from warehouse.checks import CheckResult
 from warehouse.publish import PublishReport, publish_reporting, published_path
 from warehouse.registry import DEFAULT_TIMEZONE, REGISTRY, BuildParams
 
@@ -149,10 +152,30 @@ def missing_inputs(warehouse: Path) -> list[str]:
     return [name for name in REGISTRY.raw_inputs() if name not in present]
 
 
-def build(warehouse: Path, as_of: datetime, max_age_hours: int, hash_pii: bool) -> BuildReport:
+def max_extraction_age_hours() -> int:
+    """`sources.centra.max_extraction_age_hours` (CentraSettings: the one place it is defined and checked)."""
+    return parse_max_extraction_age_hours(configured("max_extraction_age_hours"))
+
+
+def build(warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> BuildReport:
     params = BuildParams(timezone=instance_timezone(), as_of=as_of, hash_pii=hash_pii)
     with duckdb.connect(str(warehouse)) as connection:
-        return build_reporting(connection, params, run_checks=True, max_age_hours=max_age_hours)
+        return build_reporting(connection, params, run_checks=True, recency_hours=recency_hours)
+
+
+def check_outcome(result: CheckResult) -> CheckOutcome:
+    """A data-quality check's result for the run summary; one that could not run counts as an error."""
+    severity = "error" if result.error is not None else result.severity
+    return CheckOutcome(result.name, result.passed, result.summary(), severity)
+
+
+def extraction_staleness(
+    warehouse: Path, families: Sequence[str], as_of: datetime, max_age_hours: int
+) -> CheckOutcome:
+    """The pipeline's own staleness as a check: fails when a family's last successful extraction (as
+    recorded, never the newest order) is more than `max_age_hours` before `as_of`."""
+    stale = stale_families(last_extractions(warehouse), families, as_of, max_age_hours)
+    return CheckOutcome(STALENESS_CHECK, not stale, staleness_summary(stale, max_age_hours))
 
 
 def publish(warehouse: Path) -> PublishReport:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
+
+from flows.extractions import STALENESS_CHECK
 
 
 @dataclass
@@ -36,6 +38,25 @@ class Bucket:
         return 1 - self.used / self.quota if self.quota else 1.0
 
 
+@dataclass(frozen=True)
+class CheckOutcome:
+    """A check as the run saw it: an error check with offending rows fails the run and holds back the
+    snapshot; a warning's rows are reported and nothing else."""
+
+    name: str
+    passed: bool
+    summary: str
+    severity: Literal["error", "warning"] = "error"
+
+    @property
+    def failed(self) -> bool:
+        return not self.passed and self.severity == "error"
+
+    @property
+    def warned(self) -> bool:
+        return not self.passed and self.severity == "warning"
+
+
 @dataclass
 class RunSummary:
     warehouse: str
@@ -52,13 +73,13 @@ class RunSummary:
     build_rows: dict[str, int] = field(default_factory=dict)
     build_seconds: float | None = None
     build_error: str | None = None
-    checks: list[tuple[str, bool, str]] = field(default_factory=list)  # (name, passed, summary)
+    checks: list[CheckOutcome] = field(default_factory=list)
     published_to: str | None = None
     publish_skipped: str | None = None  # why the snapshot was not replaced
     buckets_before: list[Bucket] = field(default_factory=list)
     buckets_after: list[Bucket] = field(default_factory=list)
-    latest_order_at: datetime | None = None
-    freshness_hours: float | None = None
+    latest_order_at: datetime | None = None  # the newest order in the reporting tables
+    latest_order_age_hours: float | None = None  # its age at the run's as_of: recency, never a failure
     seconds: float = 0.0
 
     @property
@@ -67,7 +88,12 @@ class RunSummary:
 
     @property
     def failed_checks(self) -> list[str]:
-        return [name for name, passed, _ in self.checks if not passed]
+        return [check.name for check in self.checks if check.failed]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What is worth knowing but fails nothing: a warning check's rows (e.g. the newest order is old)."""
+        return [check.summary for check in self.checks if check.warned]
 
     @property
     def succeeded(self) -> bool:
@@ -91,7 +117,7 @@ class RunSummary:
         reasons = [f"{', '.join(names)}: {error}" for error, names in by_error.items()]
         if self.build_error:
             reasons.append(f"reporting build: {self.build_error}")
-        reasons += [f"check {summary}" for _, passed, summary in self.checks if not passed]
+        reasons += [f"check {check.summary}" for check in self.checks if check.failed]
         return reasons
 
     def rows_by_table(self) -> dict[str, int]:
@@ -111,15 +137,22 @@ class RunSummary:
             f"- published: `{self.published_to}`"
             if self.published_to
             else f"- not published: {self.publish_skipped}",
-            f"- freshness: latest order {self.latest_order_at:%Y-%m-%d %H:%M %Z}, {self.freshness_hours:.1f} h old"
-            if self.latest_order_at and self.freshness_hours is not None
-            else "- freshness: no orders in the reporting tables",
+            self._recency_line(),
+            *(
+                f"- {check.summary}"
+                for check in self.checks
+                if check.name == STALENESS_CHECK and check.passed
+            ),
         ]
         if self.failure_reasons():
             lines += ["", "## What failed", ""] + [f"- {reason}" for reason in self.failure_reasons()]
         if self.outages:
             lines += ["", "## APIs found down (asked once this run)", ""] + [
                 f"- {line}" for line in self.outages
+            ]
+        if self.warnings:
+            lines += ["", "## Warnings (they fail nothing)", ""] + [
+                f"- {warning}" for warning in self.warnings
             ]
         lines += ["", "## Resources", "", "| resource | result | API | why that API | rows | seconds |"]
         lines.append("|---|---|---|---|---:|---:|")
@@ -147,10 +180,19 @@ class RunSummary:
             ]
             lines += ["|---|---:|"] + [f"| {table} | {count:,} |" for table, count in self.build_rows.items()]
         if self.checks:
-            passed = sum(1 for _, ok, _ in self.checks if ok)
-            lines += ["", f"## Data-quality checks: {passed} of {len(self.checks)} passed", ""]
-            lines += [f"- {summary}" for _, ok, summary in self.checks if not ok] or ["- all passed"]
+            passed = sum(1 for check in self.checks if check.passed)
+            warned = f", {len(self.warnings)} warning(s)" if self.warnings else ""
+            lines += ["", f"## Data-quality checks: {passed} of {len(self.checks)} passed{warned}", ""]
+            lines += [f"- {check.summary}" for check in self.checks if not check.passed] or ["- all passed"]
         return "\n".join(lines) + "\n"
+
+    def _recency_line(self) -> str:
+        if self.latest_order_at is None or self.latest_order_age_hours is None:
+            return "- order recency: no orders in the reporting tables"
+        return (
+            f"- order recency: newest order {self.latest_order_at:%Y-%m-%d %H:%M %Z}, "
+            f"{self.latest_order_age_hours:.1f} h old"
+        )
 
     def _rate_limit_lines(self) -> list[str]:
         if not self.buckets_after:
@@ -178,7 +220,12 @@ class RunSummary:
             text += f", {len(self.build_rows)} reporting tables built"
         if self.published_to:
             text += f", published to {self.published_to}"
+        if self.warnings:
+            text += f" ({len(self.warnings)} warning(s): {', '.join(self._warned_names())})"
         return text
+
+    def _warned_names(self) -> list[str]:
+        return [check.name for check in self.checks if check.warned]
 
 
 def buckets_from(rate_limits: list[dict[str, Any]]) -> list[Bucket]:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.progress import _NULL_COLLECTOR
 
 from pipelines.centra.resources.order_events import MORE
+from pipelines.declared_tables import create_declared_tables, specs_for
 from pipelines.duckdb_merge import centra_duckdb
 
 DATASET = "centra_raw"
+FILE_FORMAT: Final = "parquet"  # 3x faster than inserts, a quarter of the memory
 
 
 def centra_pipeline(
@@ -40,11 +42,14 @@ def load(pipeline: dlt.Pipeline, source: Any) -> LoadInfo:
 
     Packages a killed or failed run left behind are loaded first: given pending packages, dlt's `run`
     loads only them and silently skips extracting `source`, so the family would not be refreshed.
+    Then every canonical table the source's resources declare exists, empty if no row ever arrived
+    (`declared_tables`).
     """
     if pipeline.has_pending_data:
         pipeline.run().raise_on_failed_jobs()
-    info = pipeline.run(source, loader_file_format="parquet")
+    info = pipeline.run(source, loader_file_format=FILE_FORMAT)
     info.raise_on_failed_jobs()
+    create_declared_tables(pipeline, specs_for(pipeline, source), FILE_FORMAT)
     return info
 
 

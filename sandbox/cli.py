@@ -45,6 +45,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="serve the older names: ProductSize.GTIN, Customer.sex, AppliedDiscount.discount",
     )
     parser.add_argument("--timezone", default="Europe/Stockholm", help="the instance's timezone")
+    parser.add_argument("--no-returns", action="store_true", help="a shop that has had no returns")
+    parser.add_argument(
+        "--no-wholesale", action="store_true", help="no wholesale accounts, buyers or orders (DTC only)"
+    )
+    parser.add_argument(
+        "--quiet-days", type=int, default=0, help="no orders in the last N days before the clock's now"
+    )
     return parser.parse_args(argv)
 
 
@@ -63,6 +70,9 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         minimal_schema=args.minimal_schema,
         legacy_names=args.legacy_names,
         timezone=args.timezone,
+        returns_enabled=not args.no_returns,
+        wholesale_enabled=not args.no_wholesale,
+        quiet_days=args.quiet_days,
     )
 
 

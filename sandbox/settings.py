@@ -78,6 +78,10 @@ class SandboxSettings:
     timezone: str = "Europe/Stockholm"
     now: datetime = DEFAULT_NOW  # the instance clock at start; the dataset ends here
     clock_follows_real_time: bool = True  # False: the clock moves only when advanced (deterministic tests)
+    # The shape of the seeded shop (change sets still add what they are asked for, e.g. a first return).
+    returns_enabled: bool = True  # False: no returns at all (a young shop)
+    wholesale_enabled: bool = True  # False: no wholesale accounts, buyers or orders (DTC only)
+    quiet_days: int = 0  # no orders placed in the last N days before `now` (a quiet shop, a holiday)
 
     graphql_token: str = "sandbox-token"
     order_api_key: str = "sandbox-key"

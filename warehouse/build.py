@@ -46,7 +46,7 @@ def build_reporting(
     registry: Registry = REGISTRY,
     *,
     run_checks: bool = False,
-    max_age_hours: int = quality.DEFAULT_MAX_AGE_HOURS,
+    recency_hours: int = quality.DEFAULT_RECENCY_HOURS,
     keys_per_part: int = DEFAULT_KEYS_PER_PART,
 ) -> BuildReport:
     """Build every registered table, check its key and columns, then write all of them and their comments.
@@ -58,6 +58,7 @@ def build_reporting(
 
     With `run_checks`, the data-quality checks (`warehouse.checks`) run on the written tables for
     `params.as_of` and land in `report.checks`; a failed check does not fail the build (the caller decides).
+    `recency_hours`: the newest order older than this is a warning (`queries/checks/recency_orders.sql`).
     A table with `partition_by` is built `keys_per_part` partition keys at a time; the result is the same.
     """
     params = params or BuildParams()
@@ -91,7 +92,7 @@ def build_reporting(
     finally:
         connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")
     if run_checks:
-        report.checks = quality.run_checks(connection, params.as_of, max_age_hours, registry=registry)
+        report.checks = quality.run_checks(connection, params.as_of, recency_hours, registry=registry)
     report.total_seconds = time.perf_counter() - started
     return report
 

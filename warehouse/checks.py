@@ -5,10 +5,13 @@ Two kinds, run together by `run_checks`:
   row) and `key_not_null__<table>` (rows with an empty key column);
 - one SELECT per file in `queries/checks/*.sql` (the check's name is the file's stem), against `reporting.*`
   and `centra_raw.*`. A file may use the DuckDB prepared parameters `$as_of` (TIMESTAMPTZ) and
-  `$max_age_hours` (whole hours); only the ones it names are bound.
+  `$recency_hours` (whole hours); only the ones it names are bound.
 
-A check that can not run (a table missing, a syntax error) fails with `error` set. What a failed check does
-to a scheduled run (alert, stop publishing) is the flows' decision: here it is only reported.
+A check is an error (the default) or, with a `-- Severity: warning` header line, a warning: its offending
+rows say something worth knowing that is not wrong data (the newest order is old: the shop may be quiet).
+A check that can not run (a table missing, a syntax error) fails with `error` set, whatever its severity.
+What a failed check does to a scheduled run (alert, stop publishing) is the flows' decision: here it is only
+reported (`CheckResult.failed` for errors, `.warned` for warnings).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 
@@ -25,9 +28,11 @@ import warehouse.tables  # noqa: F401  (registering the tables is importing them
 from warehouse.registry import REGISTRY, Registry, TableSpec
 
 CHECKS_DIR = Path(__file__).resolve().parents[1] / "queries" / "checks"
-DEFAULT_MAX_AGE_HOURS = 48
+DEFAULT_RECENCY_HOURS = 48
 EXAMPLE_ROWS = 5
 _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+_SEVERITY = re.compile(r"^severity:\s*(error|warning)\s*$", re.IGNORECASE)
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -35,16 +40,27 @@ class Check:
     name: str
     description: str
     sql: str
+    severity: Severity = "error"
 
 
 @dataclass
 class CheckResult:
     name: str
-    passed: bool
+    passed: bool  # no offending rows (and it ran)
     offending_rows: int
     examples: list[dict[str, Any]] = field(default_factory=list)
     description: str = ""
     error: str | None = None
+    severity: Severity = "error"
+
+    @property
+    def failed(self) -> bool:
+        """Offending rows of an error check, or any check that could not run."""
+        return not self.passed and (self.severity == "error" or self.error is not None)
+
+    @property
+    def warned(self) -> bool:
+        return not self.passed and not self.failed
 
     def summary(self) -> str:
         if self.passed:
@@ -54,7 +70,8 @@ class CheckResult:
         examples = "; ".join(
             ", ".join(f"{column}={value}" for column, value in row.items()) for row in self.examples
         )
-        return f"{self.name}: {self.offending_rows} offending row(s), e.g. {examples}"
+        kind = " (warning)" if self.warned else ""
+        return f"{self.name}{kind}: {self.offending_rows} offending row(s), e.g. {examples}"
 
 
 def key_checks(registry: Registry = REGISTRY) -> list[Check]:
@@ -88,16 +105,22 @@ def _key_not_null(spec: TableSpec) -> Check:
 
 
 def sql_checks(directory: Path = CHECKS_DIR) -> list[Check]:
-    """One check per `*.sql` file, in name order; the description is the file's leading comment."""
+    """One check per `*.sql` file, in name order; the description is the file's leading comment, but for
+    a `Severity: warning` (or `error`) line in it."""
     checks = []
     for path in sorted(directory.glob("*.sql")):
         sql = path.read_text().strip().rstrip(";").strip()
-        header = []
+        header: list[str] = []
+        severity: Severity = "error"
         for line in sql.splitlines():
             if not line.startswith("--"):
                 break
-            header.append(line.removeprefix("--").strip())
-        checks.append(Check(path.stem, " ".join(header), sql))
+            text = line.removeprefix("--").strip()
+            if matched := _SEVERITY.match(text):
+                severity = "warning" if matched.group(1).lower() == "warning" else "error"
+            else:
+                header.append(text)
+        checks.append(Check(path.stem, " ".join(header), sql, severity))
     return checks
 
 
@@ -108,7 +131,7 @@ def all_checks(registry: Registry = REGISTRY, directory: Path = CHECKS_DIR) -> l
 def run_checks(
     connection: duckdb.DuckDBPyConnection,
     as_of: datetime,
-    max_age_hours: int = DEFAULT_MAX_AGE_HOURS,
+    recency_hours: int = DEFAULT_RECENCY_HOURS,
     *,
     registry: Registry = REGISTRY,
     directory: Path = CHECKS_DIR,
@@ -116,7 +139,7 @@ def run_checks(
     """Run every check (generated key checks, then the SQL files); one result per check, in that order."""
     if as_of.tzinfo is None:
         raise ValueError("run_checks: as_of must be timezone-aware (UTC)")
-    values: dict[str, object] = {"as_of": as_of, "max_age_hours": int(max_age_hours)}
+    values: dict[str, object] = {"as_of": as_of, "recency_hours": int(recency_hours)}
     return [_run(connection, check, values) for check in all_checks(registry, directory)]
 
 
@@ -124,7 +147,8 @@ def _run(connection: duckdb.DuckDBPyConnection, check: Check, values: dict[str, 
     code = "\n".join(line for line in check.sql.splitlines() if not line.lstrip().startswith("--"))
     unknown = sorted(set(_PARAMETER.findall(code)) - set(values))
     if unknown:
-        return CheckResult(check.name, False, 0, [], check.description, f"unknown parameters {unknown}")
+        error = f"unknown parameters {unknown}"
+        return CheckResult(check.name, False, 0, [], check.description, error, check.severity)
     parameters = {name: values[name] for name in set(_PARAMETER.findall(code))}
     try:
         count_row = connection.execute(f"SELECT count(*) FROM (\n{check.sql}\n)", parameters).fetchone()
@@ -135,18 +159,25 @@ def _run(connection: duckdb.DuckDBPyConnection, check: Check, values: dict[str, 
             columns = [column[0] for column in result.description or []]
             examples = [dict(zip(columns, row, strict=True)) for row in result.fetchmany(EXAMPLE_ROWS)]
     except duckdb.Error as error:
-        return CheckResult(check.name, False, 0, [], check.description, str(error).splitlines()[0])
-    return CheckResult(check.name, offending == 0, offending, examples, check.description)
+        message = str(error).splitlines()[0]
+        return CheckResult(check.name, False, 0, [], check.description, message, check.severity)
+    return CheckResult(
+        check.name, offending == 0, offending, examples, check.description, None, check.severity
+    )
 
 
 def summarize(results: list[CheckResult]) -> str:
-    """One line for the count, then one line per failed check with its offending rows."""
-    failed = [result for result in results if not result.passed]
-    if not failed:
-        return f"all {len(results)} data-quality checks passed"
-    lines = [
-        f"{len(failed)} of {len(results)} data-quality checks failed: "
-        + ", ".join(result.name for result in failed)
-    ]
-    lines.extend(f"- {result.summary()}" for result in failed)
+    """One line for the count, then one line per failed check and per warning with its offending rows."""
+    failed = [result for result in results if result.failed]
+    warned = [result for result in results if result.warned]
+    if failed:
+        lines = [
+            f"{len(failed)} of {len(results)} data-quality checks failed: "
+            + ", ".join(result.name for result in failed)
+        ]
+    else:
+        lines = [f"all {len(results)} data-quality checks passed"]
+    if warned:
+        lines[0] += f"; {len(warned)} warning(s): " + ", ".join(result.name for result in warned)
+    lines.extend(f"- {result.summary()}" for result in failed + warned)
     return "\n".join(lines)

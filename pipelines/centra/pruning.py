@@ -2,7 +2,8 @@
 
 Centra answers a field the token lacks permission for with `null` plus an `errors` entry naming its path
 (reference §A2). The source never loads such nulls as values: it removes the field from the document, warns
-with the permission's name, and asks again; the column stays NULL and the warning says why.
+with the permission's name, notes it in the resource's state (`resources/denied.py`), and asks again; the
+column stays NULL and the warning says why.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from graphql import (
 
 from pipelines.centra.errors import CentraPermissionError
 from pipelines.centra.graphql_client import CentraGraphQLClient, GraphQLResult
+from pipelines.centra.resources.denied import note_refused
 
 log = logging.getLogger(__name__)
 
@@ -122,4 +124,5 @@ class AdaptiveQuery:
                     fields,
                 )
                 self.dropped.extend(fields)
+                note_refused(error.permission)
                 self.text = pruned

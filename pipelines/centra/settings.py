@@ -12,6 +12,7 @@ from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.graphql_client import RetryPolicy
 
 EARLIEST = date(2000, 1, 1)
+DEFAULT_MAX_EXTRACTION_AGE_HOURS = 48
 ApiChoice = Literal["auto", "graphql", "order_api"]
 API_CHOICES: tuple[ApiChoice, ...] = ("auto", "graphql", "order_api")
 
@@ -36,6 +37,9 @@ class CentraSettings:
     # A history pull (`centra-elt backfill`): orders created from start_date through history_end_date only,
     # ignoring and leaving alone the incremental watermarks. None = the normal incremental run.
     history_end_date: date | None = None
+    # A run fails, and the BI snapshot is held back, when a family has had no successful extraction for
+    # longer than this (the pipeline's own staleness); an old newest order is only a warning (flows/README).
+    max_extraction_age_hours: int = DEFAULT_MAX_EXTRACTION_AGE_HOURS
 
     def __post_init__(self) -> None:
         if self.api not in API_CHOICES:
@@ -76,6 +80,7 @@ class CentraSettings:
             )
         if self.order_lookback_days < 0 or self.window_days < 1:
             raise CentraConfigError("SOURCES__CENTRA__ORDER_LOOKBACK_DAYS must be >= 0 and WINDOW_DAYS >= 1")
+        parse_max_extraction_age_hours(self.max_extraction_age_hours)
 
     def _check_graphql(self) -> None:
         _check_url(
@@ -134,3 +139,15 @@ def parse_start_date(value: str | date | None) -> date:
         return date.fromisoformat(str(value))
     except ValueError as error:
         raise CentraConfigError(f"SOURCES__CENTRA__START_DATE must be YYYY-MM-DD, got {value!r}") from error
+
+
+def parse_max_extraction_age_hours(value: object) -> int:
+    """`max_extraction_age_hours` from configuration (None or "" = the default): whole hours, at least 1."""
+    if value is None or value == "":
+        return DEFAULT_MAX_EXTRACTION_AGE_HOURS
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise CentraConfigError(
+            f"SOURCES__CENTRA__MAX_EXTRACTION_AGE_HOURS must be a whole number of hours >= 1, got {value!r}"
+        )
+    return int(text)

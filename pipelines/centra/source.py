@@ -32,7 +32,7 @@ from pipelines.centra.resources.order_api_customers import order_api_customers_r
 from pipelines.centra.resources.order_api_orders import order_api_orders_resource
 from pipelines.centra.resources.order_events import subscribe
 from pipelines.centra.run_summary import LAST_RUN, RunSummary, summarize
-from pipelines.centra.settings import CentraSettings, parse_start_date
+from pipelines.centra.settings import CentraSettings, parse_max_extraction_age_hours, parse_start_date
 
 log = logging.getLogger(__name__)
 FAMILIES: dict[str, ResourceFamily] = {
@@ -77,6 +77,7 @@ def centra_source(
     request_timeout_seconds: float = 60.0,
     history_end_date: str | date | None = None,
     breaker: CircuitBreaker | None = None,
+    max_extraction_age_hours: str | None = None,  # str: a bad value gets our message, not a coercion error
 ) -> Any:
     # `breaker` is a runtime object, not configuration (dlt leaves a parameter whose type is not a config
     # hint out of the source's spec): the flow passes one per run so a family does not retry an API an
@@ -97,6 +98,7 @@ def centra_source(
         request_attempts=int(request_attempts),
         request_timeout_seconds=float(request_timeout_seconds),
         history_end_date=parse_start_date(history_end_date) if history_end_date else None,
+        max_extraction_age_hours=parse_max_extraction_age_hours(max_extraction_age_hours),
     )
     chosen = list(resources or FAMILIES)
     unknown = sorted(set(chosen) - set(FAMILIES))

@@ -304,3 +304,12 @@ STOCK = TableSpec(
     ),
     "replace",
 )
+
+# Every root table (nested ones hang off ORDERS). A resource fills the table it is named after, or those
+# RESOURCE_TABLES lists for it (one resource, several dlt table variants).
+CANONICAL_TABLES: tuple[TableSpec, ...] = (
+    ORDERS, CUSTOMERS, ACCOUNTS, BUYERS, STORES, MARKETS, PRICELISTS, CURRENCIES, COUNTRIES, WAREHOUSES,
+    BRANDS, COLLECTIONS, SIZES, PRODUCTS, VARIANTS, PRODUCT_SIZES, PRICES, STOCK,
+)  # fmt: skip
+CATALOG_TABLES = (PRODUCTS, VARIANTS, PRODUCT_SIZES, PRICES)
+RESOURCE_TABLES: dict[str, tuple[TableSpec, ...]] = {"catalog": CATALOG_TABLES}

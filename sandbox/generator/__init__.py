@@ -62,8 +62,9 @@ def generate(store: Store, settings: SandboxSettings) -> None:
     insert_catalog(
         store, random.Random(f"{seed}:catalog"), CatalogTimes(start, end), product_count(settings.orders)
     )
+    account_total = account_count(settings.orders) if settings.wholesale_enabled else 0
     accounts, account_rows, buyer_rows = build_accounts(
-        random.Random(f"{seed}:accounts"), account_count(settings.orders), start, end
+        random.Random(f"{seed}:accounts"), account_total, start, end
     )
     insert_rows(store, "accounts", account_rows)
     insert_rows(store, "buyers", buyer_rows)
@@ -75,9 +76,12 @@ def generate(store: Store, settings: SandboxSettings) -> None:
     for at in sorted(rng.randrange(start - 400 * DAY, start) for _ in range(early_signups(settings.orders))):
         customers.sign_up(at)
     factory = OrderFactory(rng, seed, CatalogIndex.from_store(store), customers, accounts, ids)
-    lifecycle = Lifecycle(rng, IdSequences(), end)  # provisional ids: `CreationOrder` numbers them
+    # provisional ids: `CreationOrder` numbers them
+    lifecycle = Lifecycle(rng, IdSequences(), end, returns_enabled=settings.returns_enabled)
     creation_order = CreationOrder(lambda table, row: buffers[table].append(row))
-    times = order_times(random.Random(f"{seed}:timeline"), settings.orders, end, settings.timezone)
+    times = order_times(
+        random.Random(f"{seed}:timeline"), settings.orders, end, settings.timezone, settings.quiet_days
+    )
     # Even a tiny dataset holds an order stuck on hold, a backordered one and, last, one awaiting payment.
     stuck: dict[int, Stuck] = {
         min(9, settings.orders - 1): "on_hold",

@@ -192,6 +192,7 @@ class Lifecycle:
     rng: random.Random
     ids: IdSequences
     end: int
+    returns_enabled: bool = True  # False: a shop that has had no returns (yet)
 
     def settle(self, built: BuiltOrder, stuck: Stuck | None = None) -> Fulfilment:
         """Move the order along to the end, mutating its row and lines; return the rows it added.
@@ -313,6 +314,8 @@ class Lifecycle:
         row, lines = return_rows(
             rng, self.ids, built.order, shipment, shipped_lines, prices, created, completed
         )
+        if not self.returns_enabled:  # drawn all the same: the rest of the dataset stays as with returns
+            return
         fulfilment.returns.append(row)
         fulfilment.return_lines.extend(lines)
         changes.append(row["updated_at"])

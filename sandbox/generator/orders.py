@@ -119,8 +119,8 @@ class OrderFactory:
     line_count: int | None = None  # every order this many lines (a change set's huge order); None: drawn
 
     def build(self, order_number: int, at: int, wholesale: bool | None = None) -> BuiltOrder:
-        if wholesale is None:
-            wholesale = self.rng.random() < WHOLESALE_SHARE
+        if wholesale is None:  # without accounts (wholesale off) the draw stays, the order is DTC
+            wholesale = self.rng.random() < WHOLESALE_SHARE and bool(self.accounts.accounts)
         if wholesale:
             account = self.accounts.pick(self.rng, at)
             return self._wholesale(order_number, at, account)

@@ -68,9 +68,15 @@ def daily_counts(total: int, start: int, end: int) -> list[int]:
     return counts
 
 
-def order_times(rng: random.Random, total: int, end: int, timezone: str) -> Iterator[int]:
-    """`total` order times (epoch seconds) in ascending order, all within the two-year window."""
+def order_times(
+    rng: random.Random, total: int, end: int, timezone: str, quiet_days: int = 0
+) -> Iterator[int]:
+    """`total` order times (epoch seconds) in ascending order, all within the two-year window but its last
+    `quiet_days` days (a shop on holiday, a small wholesale brand: no order for a while before the end)."""
+    if not 0 <= quiet_days < WINDOW_DAYS:
+        raise ValueError(f"quiet_days must be in [0, {WINDOW_DAYS}), got {quiet_days}")
     start, end = window(end)
+    end -= quiet_days * DAY
     counts = daily_counts(total, start, end)
     forced: dict[int, list[int]] = {}
     if total >= 50:

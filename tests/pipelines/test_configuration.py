@@ -36,3 +36,11 @@ def test_a_bad_setting_from_the_environment_names_its_variable(monkeypatch: pyte
     monkeypatch.setenv("SOURCES__CENTRA__TIMEZONE", "Mars/Base")
     with pytest.raises(CentraConfigError, match="SOURCES__CENTRA__TIMEZONE"):
         centra_source()
+
+
+def test_a_bad_staleness_limit_fails_the_source_before_any_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCES__CENTRA__GRAPHQL_URL", "http://127.0.0.1:9/graphql")  # nothing listens
+    monkeypatch.setenv("SOURCES__CENTRA__API_TOKEN", "sandbox-token")
+    monkeypatch.setenv("SOURCES__CENTRA__MAX_EXTRACTION_AGE_HOURS", "two days")
+    with pytest.raises(CentraConfigError, match="SOURCES__CENTRA__MAX_EXTRACTION_AGE_HOURS"):
+        centra_source()

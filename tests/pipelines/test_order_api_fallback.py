@@ -30,6 +30,7 @@ from sandbox.settings import READ_PERMISSIONS, OrderApiPluginSettings, TokenSpec
 from tests.pipelines.loading_support import GENEROUS_QUOTAS, rows, run_load, table
 from tests.pipelines.order_api_support import (
     COMPARED_TABLES,
+    EMPTY_FROM_ORDER_API,
     NOT_FROM_ORDER_API,
     ONLY_GRAPHQL,
     differences,
@@ -106,6 +107,8 @@ def test_graphql_and_order_api_loads_give_the_same_canonical_tables(
             assert rows(by_order_api, sql) == [("order_api",)], spec.name
     loaded = {name for (name,) in rows(by_order_api, "SELECT table_name FROM information_schema.tables")}
     assert not loaded & set(NOT_FROM_ORDER_API)
+    for name in EMPTY_FROM_ORDER_API:  # the build reads it: it exists, with no rows to give
+        assert rows(by_order_api, f"SELECT count(*) FROM centra_raw.{name}") == [(0,)], name
     # Stock: the Order API's sums over the plugin's warehouses, under warehouse 0, equal GraphQL's sums.
     ids = ", ".join(str(i) for i in plugin_warehouses)
     summed = (

@@ -9,7 +9,6 @@ test_capabilities.py.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +32,7 @@ PAIRS = {
 
 
 @pytest.fixture(scope="module")
-def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[bool, Path]]:
+def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
     folder = tmp_path_factory.mktemp("renamed")
     loaded = {}
     for legacy in (False, True):
@@ -43,7 +42,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[bool, 
         ) as sandbox:
             run_load(sandbox, warehouse, resources=["orders", "customers", "catalog"])
         loaded[legacy] = warehouse
-    yield loaded
+    return loaded
 
 
 @pytest.mark.parametrize("pair", list(PAIRS))

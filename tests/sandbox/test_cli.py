@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from sandbox.cli import parse_args, settings_from_args
 from sandbox.server import free_port
 
 
@@ -63,3 +64,10 @@ def test_the_console_script_serves_both_apis_with_its_credentials_and_stops_on_s
         exit_code = process.wait(timeout=30)
     # uvicorn shuts down gracefully, then re-raises the signal it caught, as a service manager expects
     assert exit_code in (0, -signal.SIGTERM)
+
+
+def test_the_shop_shape_options_reach_the_generator_settings() -> None:
+    default = settings_from_args(parse_args([]))
+    assert (default.returns_enabled, default.wholesale_enabled, default.quiet_days) == (True, True, 0)
+    shaped = settings_from_args(parse_args(["--no-returns", "--no-wholesale", "--quiet-days", "30"]))
+    assert (shaped.returns_enabled, shaped.wholesale_enabled, shaped.quiet_days) == (False, False, 30)

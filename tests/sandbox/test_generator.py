@@ -358,3 +358,35 @@ def test_the_default_sized_dataset_is_sound() -> None:
     for name, sql in {**INTEGRITY_CHECKS, **CONSISTENCY_CHECKS}.items():
         assert default.rows(sql + " LIMIT 1") == [], name
     default.close()
+
+
+def test_a_young_quiet_dtc_shop_has_no_returns_no_wholesale_and_no_recent_orders() -> None:
+    settings = SandboxSettings(
+        orders=1500, seed=3, clock_follows_real_time=False,
+        returns_enabled=False, wholesale_enabled=False, quiet_days=30,
+    )  # fmt: skip
+    state = SandboxState.empty(settings)
+    generate(state.store, settings)
+    shop, usual = state.store, build(1500, seed=3)
+    counts = shop.counts()
+    emptied = {"returns", "return_lines", "accounts", "buyers"}
+    assert {table for table, rows in counts.items() if rows == 0} == emptied
+    assert counts["orders"] == 1500
+    assert count(shop, "SELECT * FROM orders WHERE store_id = 2 OR account_id IS NOT NULL") == 0
+    newest = shop.scalar("SELECT max(created_at) FROM orders")
+    assert newest < datetime(2026, 10, 2, 9, 0)  # 30 days before the clock's now
+    assert newest > datetime(2026, 9, 25)  # the shop traded until its quiet spell
+    # The lifecycle still runs up to now: orders placed before the quiet spell ship during it.
+    assert shop.scalar("SELECT max(shipped_at) FROM shipments") > newest
+    for name, sql in {**INTEGRITY_CHECKS, **CONSISTENCY_CHECKS}.items():
+        assert shop.rows(sql + " LIMIT 1") == [], name
+    assert count(usual, "SELECT * FROM returns") > 0  # the same seed with the defaults has them all
+    assert count(usual, "SELECT * FROM orders WHERE store_id = 2") > 0
+    shop.close()
+    usual.close()
+
+
+def test_a_quiet_spell_must_leave_some_of_the_two_years() -> None:
+    settings = SandboxSettings(orders=50, clock_follows_real_time=False, quiet_days=730)
+    with pytest.raises(ValueError, match="quiet_days"):
+        generate(SandboxState.empty(settings).store, settings)

@@ -3,7 +3,7 @@
 On top of the shared canonical dataset (canonical_inputs.py: orders 1001-1004 in stores 1 and 2, market 10,
 DTC customer 1; catalog_inputs.py: sizes 300, 301, 310 and warehouses 1, 2) this adds the rows the
 referential checks look for: customer 1, stores 1 and 2, market 10. The latest order (1002) was created
-2026-03-29 22:30 UTC, so the checks run for 2026-03-31 00:00 UTC (25.5 hours later) are fresh.
+2026-03-29 22:30 UTC, so for the checks run for 2026-03-31 00:00 UTC (25.5 hours later) it is recent.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ BUILD_PARAMS = BuildParams(timezone="Europe/Stockholm", as_of=datetime(2026, 4, 
 CHECKED_AT = datetime(2026, 3, 31, tzinfo=UTC)
 
 SQL_CHECKS = {
-    "freshness_orders",
     "money_line_gross_minus_discount",
     "money_order_gross_minus_discount",
     "money_order_net_equals_lines",
     "no_negative_quantities",
+    "recency_orders",
     "ri_order_lines__orders",
     "ri_orders__customers",
     "ri_orders__markets",
@@ -213,28 +213,57 @@ def test_a_negative_quantity_fails_only_its_check_naming_table_row_and_column(
     ]
 
 
-def test_stale_orders_fail_only_freshness(connection: duckdb.DuckDBPyConnection) -> None:
+def test_an_old_newest_order_is_a_recency_warning_never_a_failure(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
     latest = datetime(2026, 3, 29, 22, 30, tzinfo=UTC)
 
     assert _failed(run_checks(connection, datetime(2026, 3, 31, 22, 30, tzinfo=UTC))) == {}  # exactly 48 h
-    failed = _failed(run_checks(connection, datetime(2026, 3, 31, 22, 31, tzinfo=UTC)))
-    assert set(failed) == {"freshness_orders"}
-    [example] = failed["freshness_orders"].examples
+    results = run_checks(connection, datetime(2026, 3, 31, 22, 31, tzinfo=UTC))
+    flagged = _failed(results)
+    assert set(flagged) == {"recency_orders"}
+    recency = flagged["recency_orders"]
+    assert (recency.severity, recency.warned, recency.failed) == ("warning", True, False)
+    assert not [result for result in results if result.failed]
+    [example] = recency.examples
     assert example["latest_created_at"] == latest
-    assert example["max_age_hours"] == 48
-    # a longer allowed age passes the same data
-    assert _failed(run_checks(connection, datetime(2026, 4, 5, tzinfo=UTC), max_age_hours=24 * 7)) == {}
+    assert example["recency_hours"] == 48
+    assert summarize(results).splitlines()[0] == (
+        f"all {len(results)} data-quality checks passed; 1 warning(s): recency_orders"
+    )
+    assert recency.summary().startswith("recency_orders (warning): 1 offending row(s)")
+    # a longer recency passes the same data
+    assert _failed(run_checks(connection, datetime(2026, 4, 5, tzinfo=UTC), recency_hours=24 * 7)) == {}
 
 
-def test_no_orders_at_all_is_stale(connection: duckdb.DuckDBPyConnection) -> None:
+def test_no_orders_at_all_is_a_recency_warning(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("DELETE FROM reporting.fct_order_lines")
     connection.execute("DELETE FROM reporting.fct_returns")
     connection.execute("DELETE FROM reporting.fct_orders")
 
-    failed = _failed(run_checks(connection, CHECKED_AT))
+    flagged = _failed(run_checks(connection, CHECKED_AT))
 
-    assert "freshness_orders" in failed
-    assert failed["freshness_orders"].examples[0]["latest_created_at"] is None
+    assert flagged["recency_orders"].warned
+    assert flagged["recency_orders"].examples[0]["latest_created_at"] is None
+
+
+def test_a_severity_line_makes_a_warning_and_a_warning_that_can_not_run_fails(
+    connection: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    (tmp_path / "quiet.sql").write_text(
+        "-- Orders exist.\n-- Severity: warning\nSELECT 1 AS one FROM reporting.fct_orders LIMIT 1;\n"
+    )
+    (tmp_path / "broken.sql").write_text(
+        "-- Reads a table that is not there.\n-- severity: WARNING\nFROM nope;\n"
+    )
+
+    results = {r.name: r for r in run_checks(connection, CHECKED_AT, directory=tmp_path)}
+
+    assert results["quiet"].description == "Orders exist."
+    assert (results["quiet"].warned, results["quiet"].failed) == (True, False)
+    assert results["broken"].severity == "warning"
+    assert results["broken"].failed
+    assert summarize(list(results.values())).splitlines()[0].startswith("1 of ")
 
 
 def test_the_summary_names_failed_checks_and_their_rows(connection: duckdb.DuckDBPyConnection) -> None:
@@ -270,12 +299,12 @@ def test_a_check_that_can_not_run_fails_with_its_error(
 def test_the_build_reports_checks_without_failing_on_them(connection: duckdb.DuckDBPyConnection) -> None:
     assert build_reporting(connection, BUILD_PARAMS).checks is None
 
-    # built for 1 April, the latest order (29 March 22:30 UTC) is 49.5 hours old: stale, and still built
+    # built for 1 April, the latest order (29 March 22:30 UTC) is 49.5 hours old: a warning, and still built
     report = build_reporting(connection, BUILD_PARAMS, run_checks=True)
 
     assert report.checks is not None
-    assert set(_failed(report.checks)) == {"freshness_orders"}
+    assert set(_failed(report.checks)) == {"recency_orders"}
     assert report.rows["fct_orders"] == 4
-    fresh = build_reporting(connection, BUILD_PARAMS, run_checks=True, max_age_hours=72)
-    assert fresh.checks is not None
-    assert _failed(fresh.checks) == {}
+    recent = build_reporting(connection, BUILD_PARAMS, run_checks=True, recency_hours=72)
+    assert recent.checks is not None
+    assert _failed(recent.checks) == {}
