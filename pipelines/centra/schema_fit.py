@@ -57,6 +57,8 @@ from pipelines.centra.errors import CentraSchemaError
 RENAMED_FIELDS: dict[tuple[str, str], str] = {
     ("ProductSize", "EAN"): "GTIN",
     ("Customer", "gender"): "sex",
+    ("Customer", "phoneNumber"): "otherPhoneNumber",
+    ("Address", "phoneNumber"): "otherPhoneNumber",
     ("Display", "translations"): "localized",
     ("AppliedDiscount", "voucher"): "discount",  # inside the renamed type below
 }

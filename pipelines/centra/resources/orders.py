@@ -71,7 +71,7 @@ REQUIRED = frozenset(
         "Product.id", "OrderLine.productVariant", "ProductVariant.id", "OrderLine.productSize", "ProductSize.id",
         "OrderLine.unitPrice", "OrderLine.unitOriginalPrice", "OrderLine.lineValue",
         "Shipment.id", "Shipment.number", "ShipmentLine.id", "ShipmentLine.quantity", "ShipmentLine.orderLine",
-        "Return.id", "Return.status", "Return.createdAt", "Return.order",
+        "Return.id", "Return.status", "Return.order",
         "ReturnLine.id", "ReturnLine.quantity", "ReturnLine.orderLine",
         "DirectToConsumerOrder.customer", "Customer.id", "WholesaleOrder.account", "Account.id",
         "WholesaleOrder.buyer", "Buyer.id", "Counters.orders",
