@@ -3,7 +3,8 @@
 A family that fails (after its retries) does not stop the others; the run then ends failed, naming each
 failure. The reporting build runs on whatever loaded (the canonical tables of a failed family keep their last
 committed state). Each family's successful extraction is recorded (`flows/extractions.py`). The read-only
-snapshot is replaced when the build succeeded, no data-quality check failed (the referential checks catch a
+snapshot is replaced when the build succeeded, no data-quality check failed (nor the reconciliation
+against Centra's counts, `flows/reconciliation.py`, which runs after the families and repairs what differs) (the referential checks catch a
 stale family that no longer matches the others) and every family extracted successfully within
 `max_extraction_age_hours`, so BI tools keep the last good snapshot otherwise. How old the newest order is
 is a warning only: a quiet shop's data is current. One run at a time per warehouse (`flows/lock.py`).
@@ -12,6 +13,7 @@ is a warning only: a quiet shop's data is current. One run at a time per warehou
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +28,11 @@ from flows import steps
 from flows.extractions import record_extraction
 from flows.lock import warehouse_lock
 from flows.progress import TerminalProgress
+from flows.reconciliation import reconcile_run
 from flows.summary import FamilyOutcome, RunSummary
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.source import FAMILIES
-from pipelines.loading import centra_pipeline, reset_raw
+from pipelines.loading import centra_pipeline, ensure_reconciliation_table, reset_raw
 from warehouse.publish import PublishReport
 
 DEFAULT_WAREHOUSE = Path("warehouse/centra.duckdb")
@@ -127,6 +130,12 @@ def centra_elt(
                 logger.info("%s: %s rows via %s", family, f"{sum(outcome.rows.values()):,}", outcome.api)
             else:
                 logger.error("%s failed: %s", family, outcome.error)
+
+        def load_more(family: str, args: Mapping[str, Any]) -> FamilyOutcome:
+            return _outcome(family, load(pipeline, family, args, breaker, return_state=True))
+
+        reconcile_run(pipeline, summary, source_args, reconcile, load_more)
+        ensure_reconciliation_table(pipeline)
         summary.outages = breaker.report()
         missing = steps.missing_inputs(path) if set(families) != set(FAMILY_ORDER) else []
         if missing:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from flows.extractions import STALENESS_CHECK
+
+if TYPE_CHECKING:
+    from flows.reconciliation import Completeness
 
 
 @dataclass
@@ -80,6 +83,11 @@ class RunSummary:
     buckets_after: list[Bucket] = field(default_factory=list)
     latest_order_at: datetime | None = None  # the newest order in the reporting tables
     latest_order_age_hours: float | None = None  # its age at the run's as_of: recency, never a failure
+    # The reconciliation against Centra's counts (flows/reconciliation.py): per family after repair, what
+    # it removed and queued, and the rows the repair loads brought.
+    completeness: list[Completeness] = field(default_factory=list)
+    reconciled: dict[str, Any] = field(default_factory=dict)
+    repaired_rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -161,6 +169,7 @@ class RunSummary:
                 f"| {family.name} | {'ok' if family.succeeded else 'failed'} | {family.api or '-'} | "
                 f"{family.api_reason or ''} | {sum(family.rows.values()):,} | {family.seconds:.1f} |"
             )
+        lines += self._completeness_lines()
         if self.blind_spots:
             lines += ["", "## What the API used can not see", ""] + [f"- {spot}" for spot in self.blind_spots]
         if self.lacking:
@@ -185,6 +194,24 @@ class RunSummary:
             lines += ["", f"## Data-quality checks: {passed} of {len(self.checks)} passed{warned}", ""]
             lines += [f"- {check.summary}" for check in self.checks if not check.passed] or ["- all passed"]
         return "\n".join(lines) + "\n"
+
+    def _completeness_lines(self) -> list[str]:
+        if not self.completeness:
+            return []
+        lines = ["", "## Completeness against Centra's own counts", "", "| family | completeness | warehouse | "
+                 "Centra | periods | differing |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+        lines += [
+            f"| {entry.family} | {entry.percent:.2f}% | {entry.warehouse:,} | {entry.centra:,} | {entry.periods:,} | "
+            f"{entry.unmatched:,} |"
+            for entry in self.completeness
+        ]
+        removed, queued = self.reconciled.get("removed", 0), self.reconciled.get("queued") or {}
+        if removed or queued:
+            fetched = (
+                ", ".join(f"{count:,} {family}" for family, count in sorted(queued.items())) or "nothing"
+            )
+            lines += ["", f"Repaired: {removed:,} row(s) Centra no longer has removed; re-read {fetched}."]
+        return lines
 
     def _recency_line(self) -> str:
         if self.latest_order_at is None or self.latest_order_age_hours is None:

@@ -11,7 +11,8 @@ from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.progress import _NULL_COLLECTOR
 
 from pipelines.centra.resources.order_events import MORE
-from pipelines.declared_tables import create_declared_tables, specs_for
+from pipelines.centra.tables import SOURCE_RECONCILIATION
+from pipelines.declared_tables import Declared, create_declared_tables, specs_for
 from pipelines.duckdb_merge import centra_duckdb
 
 DATASET = "centra_raw"
@@ -94,3 +95,11 @@ def reset_raw(pipeline: dlt.Pipeline) -> None:
         if client.has_dataset():
             client.drop_dataset()
     pipeline.drop()
+
+
+def ensure_reconciliation_table(pipeline: dlt.Pipeline) -> None:
+    """`centra_raw.source_reconciliation` exists (empty until a reconciliation ran: an Order API run, or a
+    run whose GraphQL was down, reconciles nothing, and the reporting build still reads the table)."""
+    if pipeline.default_schema_name is None:
+        return
+    create_declared_tables(pipeline, [Declared("source_reconciliation", SOURCE_RECONCILIATION)], FILE_FORMAT)

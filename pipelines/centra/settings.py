@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.graphql_client import RetryPolicy
+
+if TYPE_CHECKING:
+    from pipelines.centra.resources.reconciliation import ReconcileRequest
 
 EARLIEST = date(2000, 1, 1)
 DEFAULT_MAX_EXTRACTION_AGE_HOURS = 48
@@ -40,6 +43,10 @@ class CentraSettings:
     # A run fails, and the BI snapshot is held back, when a family has had no successful extraction for
     # longer than this (the pipeline's own staleness); an old newest order is only a warning (flows/README).
     max_extraction_age_hours: int = DEFAULT_MAX_EXTRACTION_AGE_HOURS
+    # Runtime requests from the flow, not configuration: what this run's reconciliation compares, and a
+    # repair load (only the keys a reconciliation queued, none of the family's own strategy).
+    reconciliation: ReconcileRequest | None = None
+    repair_only: bool = False
 
     def __post_init__(self) -> None:
         if self.api not in API_CHOICES:

@@ -26,18 +26,26 @@ from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.family import ResourceFamily
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
-from pipelines.centra.resources import catalog, customers, orders, reference, stock, wholesale
+from pipelines.centra.resources import catalog, customers, orders, reconciliation, reference, stock, wholesale
 from pipelines.centra.resources.order_api_catalog import order_api_catalog_resource, order_api_stock_resource
 from pipelines.centra.resources.order_api_customers import order_api_customers_resource
 from pipelines.centra.resources.order_api_orders import order_api_orders_resource
 from pipelines.centra.resources.order_events import subscribe
+from pipelines.centra.resources.reconciliation import ReconcileRequest
 from pipelines.centra.run_summary import LAST_RUN, RunSummary, summarize
 from pipelines.centra.settings import CentraSettings, parse_max_extraction_age_hours, parse_start_date
 
 log = logging.getLogger(__name__)
 FAMILIES: dict[str, ResourceFamily] = {
     family.name: family
-    for family in (orders.FAMILY, customers.FAMILY, reference.FAMILY, catalog.FAMILY, stock.FAMILY)
+    for family in (
+        orders.FAMILY,
+        customers.FAMILY,
+        reference.FAMILY,
+        catalog.FAMILY,
+        stock.FAMILY,
+        reconciliation.FAMILY,
+    )
 }
 OrderApiBuilder = Callable[[CentraOrderApiClient, CentraSettings], list[DltResource]]
 ORDER_API_FAMILIES: dict[str, OrderApiBuilder] = {
@@ -78,8 +86,10 @@ def centra_source(
     history_end_date: str | date | None = None,
     breaker: CircuitBreaker | None = None,
     max_extraction_age_hours: str | None = None,  # str: a bad value gets our message, not a coercion error
+    reconciliation_request: ReconcileRequest | None = None,
+    repair_only: bool = False,
 ) -> Any:
-    # `breaker` is a runtime object, not configuration (dlt leaves a parameter whose type is not a config
+    # `breaker` and `reconciliation_request` are runtime objects, not configuration (dlt leaves a parameter whose type is not a config
     # hint out of the source's spec): the flow passes one per run so a family does not retry an API an
     # earlier family found down; a direct call gets one of its own.
     settings = CentraSettings(
@@ -99,6 +109,8 @@ def centra_source(
         request_timeout_seconds=float(request_timeout_seconds),
         history_end_date=parse_start_date(history_end_date) if history_end_date else None,
         max_extraction_age_hours=parse_max_extraction_age_hours(max_extraction_age_hours),
+        reconciliation=reconciliation_request,
+        repair_only=bool(repair_only),
     )
     chosen = list(resources or FAMILIES)
     unknown = sorted(set(chosen) - set(FAMILIES))

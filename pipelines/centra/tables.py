@@ -305,6 +305,17 @@ STOCK = TableSpec(
     "replace",
 )
 
+SOURCE_RECONCILIATION = TableSpec(
+    "source_reconciliation",
+    "one row per family × period last checked against Centra (a local month that matched, else its days; "
+    "`all` for families counted whole)",
+    ("family", "period"),
+    _cols(
+        "family:text period:text grain:text day:date period_end:date centra_count:bigint "
+        "warehouse_count:bigint matched:bool method:text loaded:bigint removed:bigint checked_at:timestamp"
+    ),
+)
+
 # Every root table (nested ones hang off ORDERS). A resource fills the table it is named after, or those
 # RESOURCE_TABLES lists for it (one resource, several dlt table variants).
 CANONICAL_TABLES: tuple[TableSpec, ...] = (
@@ -312,4 +323,7 @@ CANONICAL_TABLES: tuple[TableSpec, ...] = (
     BRANDS, COLLECTIONS, SIZES, PRODUCTS, VARIANTS, PRODUCT_SIZES, PRICES, STOCK,
 )  # fmt: skip
 CATALOG_TABLES = (PRODUCTS, VARIANTS, PRODUCT_SIZES, PRICES)
-RESOURCE_TABLES: dict[str, tuple[TableSpec, ...]] = {"catalog": CATALOG_TABLES}
+RESOURCE_TABLES: dict[str, tuple[TableSpec, ...]] = {
+    "catalog": CATALOG_TABLES,
+    "source_reconciliation": (SOURCE_RECONCILIATION,),
+}

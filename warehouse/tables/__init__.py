@@ -14,6 +14,7 @@ from warehouse.tables import (
     fct_shipments,
     fct_stock_daily,
     product_performance,
+    source_reconciliation,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "fct_shipments",
     "fct_stock_daily",
     "product_performance",
+    "source_reconciliation",
 ]

@@ -38,6 +38,7 @@ from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
+from pipelines.centra.reconcile import repairs
 from pipelines.centra.resources.catalog_rows import price_rows, product_row, size_rows, variant_row
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
@@ -147,6 +148,17 @@ def fetch_pass(
     return walk_offset_pages(fetch, PageSizer(client.budget), key=lambda node: node["id"])
 
 
+def _repair_passes(capabilities: Capabilities, product_ids: list[int]) -> list[CatalogPass]:
+    """Products by id where `ProductFilter.id` exists, else one pass over every product."""
+    if not capabilities.has_input_field("ProductFilter", "id"):
+        return [CatalogPass(PRODUCTS_QUERY, "products", None)]
+    step = 100
+    return [
+        CatalogPass(PRODUCTS_QUERY, "products", {"id": product_ids[i : i + step]})
+        for i in range(0, len(product_ids), step)
+    ]
+
+
 def catalog_resource(
     client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
 ) -> DltResource:
@@ -156,7 +168,12 @@ def catalog_resource(
     }
 
     def extract(state: dict[str, Any]) -> Iterator[Any]:
+        queued = repairs.take(state, "catalog")
         strategy, passes = plan_catalog(settings, state)
+        if settings.repair_only:
+            strategy, passes = "repair", []
+        if queued:  # products a reconciliation found missing or doubled (or whose variant or size was)
+            passes.extend(_repair_passes(capabilities, queued))
         log.info("catalog: %s in %d pass(es)", strategy, len(passes))
         marks = {PRODUCTS_MARK: state.get(PRODUCTS_MARK), VARIANTS_MARK: state.get(VARIANTS_MARK)}
         seen_variants: set[int] = set()
@@ -167,8 +184,9 @@ def catalog_resource(
                 marks[VARIANTS_MARK] = _newest(marks[VARIANTS_MARK], page.variants)
                 for spec, rows in page.by_table():
                     yield for_table(spec, rows)
-        state.update(marks)
-        state[STRATEGY] = strategy
+        if not settings.repair_only:
+            state.update(marks)
+            state[STRATEGY] = strategy
 
     def catalog() -> Iterator[Any]:
         yield from unless_denied("catalog", extract(dlt.current.source_state()))

@@ -28,6 +28,7 @@ from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
+from pipelines.centra.reconcile import repairs
 from pipelines.centra.resources import wholesale
 from pipelines.centra.resources.customer_rows import customer_row
 from pipelines.centra.resources.denied import unless_denied
@@ -118,6 +119,15 @@ def extract_customers(
     state[STRATEGY] = plan.strategy
 
 
+def repair_plan(capabilities: Capabilities, queued: list[int], plan: CustomerPlan) -> CustomerPlan | None:
+    """How to fetch the customers a reconciliation queued: by id where the filter allows, else a full scan."""
+    if not queued:
+        return None
+    if capabilities.customer_updated_at and capabilities.has_input_field("CustomerFilter", "id"):
+        return CustomerPlan("repair", WITH_UPDATED_AT, {"id": queued})
+    return CustomerPlan(FULL_SCAN, "customers" if plan.query == "customers" else WITH_UPDATED_AT, None)
+
+
 def customers_resource(
     client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
 ) -> DltResource:
@@ -126,7 +136,18 @@ def customers_resource(
 
     def customers() -> Iterator[list[dict[str, Any]]]:
         state = dlt.current.source_state()
+        queued = repairs.take(state, "customers")
         plan = plan_customers(settings, capabilities, state)
+        if settings.repair_only:
+            repair = repair_plan(capabilities, queued, plan)
+            if repair is not None:  # its marks go to a scratch dict: a repair moves no watermark
+                yield from unless_denied(
+                    "customers",
+                    extract_customers(
+                        client, settings, repair, queries[repair.query], queries[COUNT_QUERY].text, {}
+                    ),
+                )
+            return
         # Stays only when the token may not read customers: a finished extraction overwrites it, and any
         # other failure fails the load, which then commits no state at all.
         state[STRATEGY] = SKIPPED
@@ -134,6 +155,14 @@ def customers_resource(
             "customers",
             extract_customers(client, settings, plan, queries[plan.query], queries[COUNT_QUERY].text, state),
         )
+        repair = repair_plan(capabilities, queued, plan)
+        if repair is not None and plan.strategy != FULL_SCAN:
+            yield from unless_denied(
+                "customers",
+                extract_customers(
+                    client, settings, repair, queries[repair.query], queries[COUNT_QUERY].text, {}
+                ),
+            )
 
     return dlt.resource(customers, name="customers", **CUSTOMERS.resource_hints())
 

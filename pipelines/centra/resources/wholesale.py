@@ -24,6 +24,7 @@ from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import MAX_PAGE, PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
+from pipelines.centra.reconcile import repairs
 from pipelines.centra.resources.customer_rows import account_row, buyer_rows
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
@@ -79,6 +80,7 @@ def _listed_resource(
     hints: dict[str, Any],
 ) -> DltResource:
     def read() -> Iterator[list[Row]]:
+        repairs.take(dlt.current.source_state(), "accounts")  # the whole list is read: queued ones too
         for nodes in account_pages(client, query):
             yield [row for node in nodes for row in to_rows(node)]
 

@@ -1,0 +1,88 @@
+"""The windows a reconciliation compares: local calendar months, days and hours of the instance's zone.
+
+Centra's counts are asked for by `createdAt` range in the instance's local time (filter bounds are local
+`YYYY-MM-DD HH:MM:SS`, inclusive), the warehouse's by the same instants in UTC, so both sides count the same
+orders. Months are compared first; only a month whose counts differ is split into its days, and only a day
+that differs into its hours (a DST day has 23 or 25 of them), so the keys read for a repair are an hour's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pipelines.centra.mapping import shop_time
+
+Grain = Literal["month", "day", "hour", "all"]
+FINER: dict[str, Grain] = {"month": "day", "day": "hour"}
+
+
+@dataclass(frozen=True)
+class Window:
+    grain: Grain
+    start: datetime  # UTC, inclusive
+    end: datetime  # UTC, exclusive
+    day: date | None  # the local day the window starts on (None for "all")
+
+    def where(self, timezone: str, field: str = "createdAt") -> dict[str, Any]:
+        """The Centra filter for this window (inclusive local bounds, as the loads use)."""
+        return {
+            field: {
+                "from": shop_time(self.start, timezone),
+                "to": shop_time(self.end - timedelta(seconds=1), timezone),
+            }
+        }
+
+    def split(self, timezone: str) -> list[Window]:
+        """The next finer windows covering this one: a month's days, a day's hours; [] below that."""
+        if self.grain == "month":
+            assert self.day is not None
+            first, following = self.day, _next_month(self.day)
+            return [local_day(first + timedelta(days=i), timezone) for i in range((following - first).days)]
+        if self.grain == "day":
+            hours, start = [], self.start
+            while start < self.end:
+                stop = min(start + timedelta(hours=1), self.end)
+                hours.append(Window("hour", start, stop, self.day))
+                start = stop
+            return hours
+        return []
+
+
+EVERYTHING = Window("all", datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC), None)
+
+
+def _midnight(day: date, timezone: str) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def local_day(day: date, timezone: str) -> Window:
+    return Window("day", _midnight(day, timezone), _midnight(day + timedelta(days=1), timezone), day)
+
+
+def local_month(first: date, timezone: str) -> Window:
+    first = first.replace(day=1)
+    return Window("month", _midnight(first, timezone), _midnight(_next_month(first), timezone), first)
+
+
+def months_between(first: date, last: date, timezone: str) -> list[Window]:
+    """Every local month from the one holding `first` to the one holding `last`."""
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        months.append(local_month(current, timezone))
+        current = _next_month(current)
+    return months
+
+
+def days_between(first: date, last: date, timezone: str) -> list[Window]:
+    return [local_day(first + timedelta(days=i), timezone) for i in range((last - first).days + 1)]
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(ZoneInfo(timezone)).date()

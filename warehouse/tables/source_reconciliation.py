@@ -1,0 +1,43 @@
+"""source_reconciliation: the last check of each family × period against Centra's own counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from warehouse.registry import BuildParams, table
+
+COLUMNS = {
+    "family": "What was counted: orders, returns (by local created day), customers, products, variants, "
+    "sizes, accounts or buyers (whole).",
+    "period": "The period checked: a local month (YYYY-MM) that matched, each day (YYYY-MM-DD) of a month that "
+    "differed, or `all` for a family counted whole.",
+    "grain": "month, day or all.",
+    "day": "First local day of the period (NULL for `all`).",
+    "period_end": "Last local day of the period (NULL for `all`).",
+    "centra_count": "Rows Centra holds in the period, by the cheapest count its schema offers (see `method`).",
+    "warehouse_count": "Rows the warehouse held in the period when it was checked (before that check's repair; "
+    "duplicates counted).",
+    "matched": "True when both counts are equal. A period that differed is repaired and checked again in the "
+    "same run; a row still false after that run failed the `source_reconciliation` check.",
+    "method": "How Centra was counted: counters (counters { … }), total_count (orderConnection.totalCount) "
+    "or keys (the keys were read and counted).",
+    "loaded": "Keys the check queued for loading (missing or duplicated in the warehouse).",
+    "removed": "Rows removed because Centra no longer has them (or held twice).",
+    "checked_at": "When the check ran (UTC).",
+}
+
+
+@table(
+    name="source_reconciliation",
+    grain="one row per family × period, the latest check",
+    key=("family", "period"),
+    inputs=("source_reconciliation",),
+    description="Whether the warehouse holds what Centra holds: Centra's own counts against the warehouse's, "
+    "per family and local day or month, as last checked (a plain run checks the recent days, the nightly "
+    "run the whole history).",
+    columns=COLUMNS,
+)
+def source_reconciliation(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
+    return inputs["source_reconciliation"].sort("family", "period").select(list(COLUMNS))
