@@ -134,7 +134,7 @@ def centra_elt(
         def load_more(family: str, args: Mapping[str, Any]) -> FamilyOutcome:
             return _outcome(family, load(pipeline, family, args, breaker, return_state=True))
 
-        reconcile_run(pipeline, summary, source_args, reconcile, load_more)
+        reconcile_run(pipeline, summary, source_args, reconcile, load_more, as_of)
         ensure_reconciliation_table(pipeline)
         summary.outages = breaker.report()
         missing = steps.missing_inputs(path) if set(families) != set(FAMILY_ORDER) else []

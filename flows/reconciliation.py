@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import dlt
@@ -74,6 +75,7 @@ def reconcile_run(
     source_args: Mapping[str, Any],
     nightly: bool,
     load_family: LoadFamily,
+    as_of: datetime | None = None,
 ) -> None:
     """Reconcile the families GraphQL served; fill `summary.completeness`, its notes and the check."""
     served = tuple(
@@ -84,7 +86,7 @@ def reconcile_run(
     if not served:
         summary.checks.append(_not_run("no family was served by GraphQL this run"))
         return
-    request = ReconcileRequest(families=served, nightly=nightly)
+    request = ReconcileRequest(families=served, nightly=nightly, as_of=as_of)
     first = load_family(RECONCILIATION, {**source_args, "reconciliation_request": request})
     if not first.succeeded:
         summary.checks.append(_not_run(first.error or "failed"))
@@ -94,7 +96,7 @@ def reconcile_run(
     differed = tuple(checked.get("differed") or ())
     final = dict(checked.get("families") or {})
     if differed:
-        verify = ReconcileRequest(families=served, nightly=nightly, only=differed)
+        verify = ReconcileRequest(families=served, nightly=nightly, only=differed, as_of=as_of)
         second = load_family(RECONCILIATION, {**source_args, "reconciliation_request": verify})
         if not second.succeeded:
             summary.checks.append(_not_run(f"the re-check after the repair failed: {second.error}"))

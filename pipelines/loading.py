@@ -11,7 +11,7 @@ from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.progress import _NULL_COLLECTOR
 
 from pipelines.centra.resources.order_events import MORE
-from pipelines.centra.tables import SOURCE_RECONCILIATION
+from pipelines.centra.tables import RECONCILIATION_CHECKS
 from pipelines.declared_tables import Declared, create_declared_tables, specs_for
 from pipelines.duckdb_merge import centra_duckdb
 
@@ -98,8 +98,8 @@ def reset_raw(pipeline: dlt.Pipeline) -> None:
 
 
 def ensure_reconciliation_table(pipeline: dlt.Pipeline) -> None:
-    """`centra_raw.source_reconciliation` exists (empty until a reconciliation ran: an Order API run, or a
+    """`centra_raw.reconciliation_checks` exists (empty until a reconciliation ran: an Order API run, or a
     run whose GraphQL was down, reconciles nothing, and the reporting build still reads the table)."""
     if pipeline.default_schema_name is None:
         return
-    create_declared_tables(pipeline, [Declared("source_reconciliation", SOURCE_RECONCILIATION)], FILE_FORMAT)
+    create_declared_tables(pipeline, [Declared("reconciliation_checks", RECONCILIATION_CHECKS)], FILE_FORMAT)

@@ -305,8 +305,8 @@ STOCK = TableSpec(
     "replace",
 )
 
-SOURCE_RECONCILIATION = TableSpec(
-    "source_reconciliation",
+RECONCILIATION_CHECKS = TableSpec(
+    "reconciliation_checks",
     "one row per family × period last checked against Centra (a local month that matched, else its days; "
     "`all` for families counted whole)",
     ("family", "period"),
@@ -325,5 +325,5 @@ CANONICAL_TABLES: tuple[TableSpec, ...] = (
 CATALOG_TABLES = (PRODUCTS, VARIANTS, PRODUCT_SIZES, PRICES)
 RESOURCE_TABLES: dict[str, tuple[TableSpec, ...]] = {
     "catalog": CATALOG_TABLES,
-    "source_reconciliation": (SOURCE_RECONCILIATION,),
+    "reconciliation_checks": (RECONCILIATION_CHECKS,),
 }

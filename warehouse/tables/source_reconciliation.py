@@ -33,11 +33,11 @@ COLUMNS = {
     name="source_reconciliation",
     grain="one row per family × period, the latest check",
     key=("family", "period"),
-    inputs=("source_reconciliation",),
+    inputs=("reconciliation_checks",),
     description="Whether the warehouse holds what Centra holds: Centra's own counts against the warehouse's, "
     "per family and local day or month, as last checked (a plain run checks the recent days, the nightly "
     "run the whole history).",
     columns=COLUMNS,
 )
 def source_reconciliation(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
-    return inputs["source_reconciliation"].sort("family", "period").select(list(COLUMNS))
+    return inputs["reconciliation_checks"].sort("family", "period").select(list(COLUMNS))

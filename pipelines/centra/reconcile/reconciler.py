@@ -142,8 +142,11 @@ class Reconciler:
             theirs = centra_side.order_numbers(self.client, self.capabilities, window, self.timezone)
             gone = {key for key in held if key not in theirs}
             doubled = {key for key, copies in held.items() if copies > 1 and key in theirs}
-            removed = self.warehouse.remove("orders", gone | doubled)
-            loaded = self.outcome.queue("orders", (theirs - set(held)) | doubled)
+            missing = theirs - set(held)
+            # A missing order's lines, shipments or returns may linger (deleted by hand): they go first,
+            # so the re-read order brings its children once.
+            removed = self.warehouse.remove("orders", gone | doubled | missing)
+            loaded = self.outcome.queue("orders", missing | doubled)
             return Check(family, window, len(theirs), sum(held.values()), method, loaded, removed)
         if family == "returns":
             returns = centra_side.return_keys(self.client, self.capabilities, window, self.timezone)

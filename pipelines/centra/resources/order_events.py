@@ -17,6 +17,7 @@ from typing import Any
 import dlt
 
 from pipelines.centra.graphql_client import CentraGraphQLClient
+from pipelines.centra.reconcile.warehouse_side import WarehouseSide
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -56,11 +57,35 @@ def read_batch(client: CentraGraphQLClient, query: str) -> list[dict[str, Any]]:
     return events
 
 
+def deleted_order_numbers(events: Iterable[dict[str, Any]]) -> set[int]:
+    """Orders Centra deleted: an Order DELETED event has no object, its reference names the order."""
+    return {
+        int(event["objectReference"])
+        for event in events
+        if event["objectType"] == "Order" and event.get("changeType") == "DELETED" and not event.get("object")
+    }
+
+
+def remove_deleted_orders(numbers: set[int]) -> int:
+    """Remove deleted orders (and their lines, shipments and returns) from the warehouse at once; the rows
+    removed. Idempotent: an event read again after a crash removes nothing more."""
+    if not numbers:
+        return 0
+    with dlt.current.pipeline().sql_client() as client:
+        removed = WarehouseSide(client).remove("orders", numbers)
+    log.info("orders: %d order(s) deleted in Centra removed from the warehouse", removed)
+    return removed
+
+
 def changed_order_numbers(events: Iterable[dict[str, Any]]) -> set[int]:
-    """Orders to re-fetch: the events' objects name them; deleted children are looked up in the warehouse."""
+    """Orders to re-fetch: the events' objects name them; deleted children are looked up in the warehouse.
+    Deleted orders are not among them (`deleted_order_numbers`)."""
     numbers: set[int] = set()
     deleted: dict[str, list[int]] = {}
+    gone = deleted_order_numbers(events)
     for event in events:
+        if event["objectType"] == "Order" and int(event.get("objectReference") or -1) in gone:
+            continue
         found = event.get("object") or {}
         if "number" in found:
             numbers.add(int(found["number"]))

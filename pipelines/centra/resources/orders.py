@@ -46,7 +46,9 @@ from pipelines.centra.resources.order_events import (
     TO_CONFIRM,
     changed_order_numbers,
     confirm_committed,
+    deleted_order_numbers,
     read_batch,
+    remove_deleted_orders,
 )
 from pipelines.centra.resources.order_returns import ReturnsByOrder, nested_returns
 from pipelines.centra.resources.order_rows import order_record
@@ -272,6 +274,7 @@ def _event_wheres(
     """Confirm what the last committed load carried, read the next batch, and filter its orders."""
     confirmed = confirm_committed(client, capabilities.query("confirm_events", REQUIRED), state)
     events = read_batch(client, capabilities.query("order_events", REQUIRED))
+    remove_deleted_orders(deleted_order_numbers(events))
     numbers = sorted(changed_order_numbers(events))
     log.info("orders: confirmed %d events, read %d, %d orders changed", confirmed, len(events), len(numbers))
     state[TO_CONFIRM] = [int(event["id"]) for event in events]

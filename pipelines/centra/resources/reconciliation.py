@@ -30,7 +30,7 @@ from pipelines.centra.reconcile.warehouse_side import WarehouseSide
 from pipelines.centra.reconcile.windows import Window, days_between, local_date, months_between
 from pipelines.centra.resources.orders import first_order_at
 from pipelines.centra.settings import CentraSettings
-from pipelines.centra.tables import SOURCE_RECONCILIATION
+from pipelines.centra.tables import RECONCILIATION_CHECKS
 
 log = logging.getLogger(__name__)
 RECENT_DAYS = 31  # a plain run checks today and the 30 local days before it
@@ -50,6 +50,7 @@ class ReconcileRequest:
     families: tuple[str, ...]  # load families GraphQL served this run: only those are compared
     nightly: bool = False  # the whole history and every family's keys
     only: tuple[str, ...] | None = None  # a verify pass: only these reconciled families (None: all)
+    as_of: datetime | None = None  # the run's clock: "today" and the recent days are counted from it
 
     def wants(self, family: str) -> bool:
         return self.only is None or family in self.only
@@ -106,7 +107,7 @@ def reconcile(
 
 def _forget_checked(warehouse: WarehouseSide, outcome: Outcome, windows: list[Window]) -> None:
     """Drop the stored rows the new checks replace (a month now split into days, or days now one month)."""
-    table = SOURCE_RECONCILIATION.name
+    table = RECONCILIATION_CHECKS.name
     if not warehouse.has(table):
         return
     name = warehouse.sql.make_qualified_table_name(table)
@@ -146,7 +147,7 @@ def reconciliation_resource(
         checked_at = datetime.now(UTC)
         with dlt.current.pipeline().sql_client() as sql:
             warehouse = WarehouseSide(sql)
-            today = local_date(checked_at, settings.timezone)
+            today = local_date(request.as_of or checked_at, settings.timezone)
             outcome, windows = reconcile(client, settings, capabilities, request, warehouse, today)
             _forget_checked(warehouse, outcome, windows)
         for family, keys in outcome.repairs.items():
@@ -159,7 +160,7 @@ def reconciliation_resource(
         )  # fmt: skip
         yield [check.row(checked_at, settings.timezone) for check in outcome.checks]
 
-    return dlt.resource(rows, name=SOURCE_RECONCILIATION.name, **SOURCE_RECONCILIATION.resource_hints())
+    return dlt.resource(rows, name=RECONCILIATION_CHECKS.name, **RECONCILIATION_CHECKS.resource_hints())
 
 
 def documents(capabilities: Capabilities, settings: CentraSettings) -> tuple[str, ...]:
