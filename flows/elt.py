@@ -187,7 +187,7 @@ def build_check_publish(summary: RunSummary, path: Path, as_of: datetime, hash_p
         return
     report = build_state.result()
     summary.build_rows, summary.build_seconds = dict(report.rows), report.total_seconds
-    summary.checks = [steps.check_outcome(check) for check in report.checks or []]
+    summary.checks += [steps.check_outcome(check) for check in report.checks or []]  # after reconciliation's
     summary.checks.append(steps.extraction_staleness(path, FAMILY_ORDER, as_of, max_age_hours))
     summary.latest_order_at = steps.latest_order(path)
     if summary.latest_order_at is not None:
