@@ -115,7 +115,8 @@ def test_the_nightly_run_repairs_a_warehouse_tampered_with_by_hand(
         published,
         "SELECT family, grain, bool_and(matched), count(*) FROM reporting.source_reconciliation GROUP BY ALL",
     )
-    assert reported and all(row[2] for row in reported), reported
+    assert reported
+    assert all(row[2] for row in reported), reported
     assert {row[0] for row in reported} == set(by_family)
     assert ("orders", "month") in {(row[0], row[1]) for row in reported}
     fct = {row[0] for row in _rows(published, "SELECT order_number FROM reporting.fct_orders")}
@@ -188,6 +189,7 @@ def test_a_difference_the_repair_can_not_fix_fails_the_run_check(
     assert summary.publish_skipped == "a check failed; the last snapshot stays"
     published = tmp_path / "centra_reporting.duckdb"  # the first run's snapshot, with the order still in it
     assert _rows(published, "SELECT count(*) FROM reporting.fct_orders")[0][0] == orders
-    assert "orders: " in check.summary and "1 period(s) differ" in check.summary
+    assert "orders: " in check.summary
+    assert "1 period(s) differ" in check.summary
     assert not summary.succeeded
     assert any("repair load of orders failed" in note for note in summary.notes)
