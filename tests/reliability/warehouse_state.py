@@ -21,6 +21,8 @@ DLT_COLUMNS = frozenset({"_dlt_id", "_dlt_load_id", "_dlt_parent_id", "_dlt_root
 RUN_DEPENDENT: dict[str, frozenset[str]] = {
     "centra_raw.stock": frozenset({"snapshot_at"}),
     "reporting.fct_stock_daily": frozenset({"snapshot_at"}),
+    "centra_raw.reconciliation_checks": frozenset({"checked_at"}),
+    "reporting.source_reconciliation": frozenset({"checked_at"}),
 }
 SCHEMAS = ("centra_raw", "reporting")
 
