@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-extraction bench-overhead test-reliability
+.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-extraction bench-overhead bench-reconciliation test-reliability
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -46,3 +46,6 @@ bench-extraction: install  ## orders/s against Centra's default quotas at budget
 
 bench-overhead: install  ## quotas off: extract+load, build and an incremental run at ORDERS (1M: ~1 h), vs a naive dlt baseline over BASELINE_ORDERS
 	$(UV) run --frozen python -m bench.local_overhead --orders $${ORDERS:-1000000} --baseline-orders $${BASELINE_ORDERS:-200000} $(if $(NO_BASELINE),--no-baseline,)
+
+bench-reconciliation: install  ## requests and complexity of the nightly reconciliation at ORDERS (1M: ~5 min), nothing differing and DIFFER orders differing
+	$(UV) run --frozen python -m bench.reconciliation_cost --orders $${ORDERS:-1000000} --differ $${DIFFER:-100}

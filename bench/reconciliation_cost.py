@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -80,11 +80,11 @@ def mirror_keys(store: duckdb.DuckDBPyConnection, warehouse: duckdb.DuckDBPyConn
     """The sandbox's keys as the warehouse's canonical tables (timestamps as UTC instants)."""
     warehouse.execute(f"CREATE SCHEMA {DATASET}")
     for table, select in KEY_TABLES.items():
-        frame = store.execute(select).to_arrow_table()  # noqa: F841  # read by name below
+        frame = store.execute(select).to_arrow_table()  # read by name below
         warehouse.execute(f'CREATE TABLE {DATASET}."{table}" AS SELECT * FROM frame')
         if "created_at" in frame.column_names:
             warehouse.execute(
-                f'ALTER TABLE {DATASET}."{table}" ALTER created_at TYPE TIMESTAMPTZ USING timezone(\'UTC\', created_at)'
+                f"ALTER TABLE {DATASET}.\"{table}\" ALTER created_at TYPE TIMESTAMPTZ USING timezone('UTC', created_at)"
             )
 
 
@@ -93,7 +93,9 @@ def make_orders_differ(warehouse: duckdb.DuckDBPyConnection, count: int, seed: i
     numbers = [row[0] for row in warehouse.execute(f"SELECT order_number FROM {DATASET}.orders").fetchall()]
     gone = rng.sample(numbers, count // 2)
     warehouse.execute(f"DELETE FROM {DATASET}.orders WHERE order_number IN ({', '.join(map(str, gone))})")
-    first, last = warehouse.execute(f"SELECT min(created_at), max(created_at) FROM {DATASET}.orders").fetchone()  # type: ignore[misc]
+    first, last = warehouse.execute(
+        f"SELECT min(created_at), max(created_at) FROM {DATASET}.orders"
+    ).fetchone()  # type: ignore[misc]
     span = (last - first).total_seconds()
     ghosts = [(10**9 + i, first + timedelta(seconds=rng.uniform(0, span))) for i in range(count - count // 2)]
     warehouse.executemany(f"INSERT INTO {DATASET}.orders VALUES (?, ?)", ghosts)
@@ -124,12 +126,19 @@ def measure(label: str, sandbox: Any, warehouse: duckdb.DuckDBPyConnection) -> S
         timezone=sandbox.state.settings.timezone,
     )  # fmt: skip
     now = sandbox.state.clock.now()
-    with CentraGraphQLClient(settings.graphql_url or "", settings.api_token or "", budget=RateBudget(1.0)) as client:
+    with CentraGraphQLClient(
+        settings.graphql_url or "", settings.api_token or "", budget=RateBudget(1.0)
+    ) as client:
         capabilities = detect(client)
         started, before = time.perf_counter(), (client.stats.requests, client.stats.complexity)
         request = ReconcileRequest(("orders", "customers", "catalog"), nightly=True, as_of=now)
         outcome, _ = reconcile(
-            client, settings, capabilities, request, WarehouseSide(DuckDbSqlClient(warehouse)), local_date(now, settings.timezone)
+            client,
+            settings,
+            capabilities,
+            request,
+            WarehouseSide(DuckDbSqlClient(warehouse)),
+            local_date(now, settings.timezone),
         )
         return Spend(
             label, client.stats.requests - before[0], client.stats.complexity - before[1],
@@ -139,7 +148,9 @@ def measure(label: str, sandbox: Any, warehouse: duckdb.DuckDBPyConnection) -> S
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--differ", type=int, default=100, help="orders made to differ in the second run")
     parser.add_argument("--no-record", action="store_true", help="do not add the figures to bench/README.md")
@@ -148,7 +159,9 @@ def main() -> None:
     started = time.perf_counter()
     settings = SandboxSettings(orders=args.orders, quotas=NON_BINDING_QUOTAS, clock_follows_real_time=False)
     with serve_in_thread(settings) as sandbox, TemporaryDirectory() as folder:
-        print(f"sandbox with {args.orders:,} orders ready in {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"sandbox with {args.orders:,} orders ready in {time.perf_counter() - started:.0f} s", flush=True
+        )
         with duckdb.connect(str(Path(folder) / "warehouse.duckdb")) as warehouse:
             mirror_keys(sandbox.state.store.connection, warehouse)
             equal = measure("nothing differs", sandbox, warehouse)

@@ -11,6 +11,7 @@ so only one part's rows are in memory: 3M order lines built at once held ~2.8 GB
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import duckdb
@@ -64,7 +65,7 @@ def build_reporting(
     params = params or BuildParams()
     started = time.perf_counter()
     report = BuildReport()
-    tables = _raw_tables(connection, registry.raw_inputs())
+    tables = _raw_tables(connection, registry.raw_inputs(), registry.optional_raw_inputs())
     connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")  # left by a killed build
     connection.execute(f"CREATE SCHEMA {STAGING_SCHEMA}")
     try:
@@ -113,7 +114,9 @@ def _build_whole(
     return _stage(connection, spec.name, frame), frame.height
 
 
-def _raw_tables(connection: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, StoredTable]:
+def _raw_tables(
+    connection: duckdb.DuckDBPyConnection, names: list[str], optional: Mapping[str, Mapping[str, pl.DataType]]
+) -> dict[str, StoredTable]:
     present = {
         row[0]
         for row in connection.execute(
@@ -126,7 +129,15 @@ def _raw_tables(connection: duckdb.DuckDBPyConnection, names: list[str]) -> dict
             f"the canonical tables {', '.join(f'{RAW_SCHEMA}.{name}' for name in missing)} do not exist: "
             "load them with the Centra pipeline before building the reporting tables"
         )
-    return {name: StoredTable(f'{RAW_SCHEMA}."{name}"') for name in names}
+    tables = {name: StoredTable(f'{RAW_SCHEMA}."{name}"') for name in names}
+    for name, types in optional.items():
+        if name not in present:  # not written yet: an empty table of the declared columns, for this session
+            empty = pl.DataFrame(schema=dict(types))  # noqa: F841  # read by name below
+            connection.execute(f'CREATE OR REPLACE TEMP TABLE "_empty_{name}" AS SELECT * FROM empty')
+            tables[name] = StoredTable(f'temp.main."_empty_{name}"')
+        else:
+            tables[name] = StoredTable(f'{RAW_SCHEMA}."{name}"')
+    return tables
 
 
 def _read_previous_version(connection: duckdb.DuckDBPyConnection, spec: TableSpec) -> pl.LazyFrame:

@@ -68,6 +68,9 @@ class TableSpec:
     whole_history: Mapping[str, TableFunction] = field(
         default_factory=dict
     )  # extra inputs, from whole inputs
+    # Inputs that may not exist yet (a canonical table only some runs write): absent, the function gets an
+    # empty frame of these columns and types.
+    optional_inputs: Mapping[str, Mapping[str, pl.DataType]] = field(default_factory=dict)
 
     def build(self, inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
         """The whole table as one plan: the `whole_history` frames computed from `inputs`, then the function."""
@@ -102,6 +105,7 @@ class Registry:
         schema: Mapping[str, pl.DataType] | None = None,
         partition_by: str | None = None,
         whole_history: Mapping[str, TableFunction] | None = None,
+        optional_inputs: Mapping[str, Mapping[str, pl.DataType]] | None = None,
     ) -> Callable[[TableFunction], TableFunction]:
         missing_key = [column for column in key if column not in columns]
         if missing_key:
@@ -135,6 +139,7 @@ class Registry:
                 None if schema is None else dict(schema),
                 partition_by,
                 dict(whole_history or {}),
+                {input_name: dict(types) for input_name, types in (optional_inputs or {}).items()},
             )
             return function
 
@@ -168,15 +173,21 @@ class Registry:
         return ordered
 
     def raw_inputs(self) -> list[str]:
-        """The canonical tables some registered table reads (not a table's own previous version)."""
+        """The canonical tables some registered table needs (not a table's own previous version, nor an
+        optional input)."""
+        optional = self.optional_raw_inputs()
         return sorted(
             {
                 name
                 for spec in self._tables.values()
                 for name in spec.inputs
-                if name not in self and not name.startswith(PREVIOUS_VERSION_PREFIX)
+                if name not in self and not name.startswith(PREVIOUS_VERSION_PREFIX) and name not in optional
             }
         )
+
+    def optional_raw_inputs(self) -> dict[str, Mapping[str, pl.DataType]]:
+        """The canonical tables some registered table reads if they exist, with their columns' types."""
+        return {name: types for spec in self._tables.values() for name, types in spec.optional_inputs.items()}
 
 
 REGISTRY = Registry()

@@ -36,6 +36,8 @@ from pipelines.centra.run_summary import LAST_RUN, RunSummary, summarize
 from pipelines.centra.settings import CentraSettings, parse_max_extraction_age_hours, parse_start_date
 
 log = logging.getLogger(__name__)
+# Every family by name; a source asked for no family in particular loads all but `reconciliation`, which
+# compares what the others loaded with Centra and runs after them (flows/reconciliation.py).
 FAMILIES: dict[str, ResourceFamily] = {
     family.name: family
     for family in (
@@ -112,7 +114,7 @@ def centra_source(
         reconciliation=reconciliation_request,
         repair_only=bool(repair_only),
     )
-    chosen = list(resources or FAMILIES)
+    chosen = list(resources or [name for name in FAMILIES if name != reconciliation.FAMILY.name])
     unknown = sorted(set(chosen) - set(FAMILIES))
     if unknown:
         raise CentraConfigError(f"unknown resources {unknown}; choose from {sorted(FAMILIES)}")

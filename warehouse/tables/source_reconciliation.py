@@ -8,6 +8,12 @@ import polars as pl
 
 from warehouse.registry import BuildParams, table
 
+RAW_TYPES: dict[str, pl.DataType] = {
+    "family": pl.String(), "period": pl.String(), "grain": pl.String(), "day": pl.Date(),
+    "period_end": pl.Date(), "centra_count": pl.Int64(), "warehouse_count": pl.Int64(),
+    "matched": pl.Boolean(), "method": pl.String(), "loaded": pl.Int64(), "removed": pl.Int64(),
+    "checked_at": pl.Datetime("us", "UTC"),
+}  # fmt: skip
 COLUMNS = {
     "family": "What was counted: orders, returns (by local created day), customers, products, variants, "
     "sizes, accounts or buyers (whole).",
@@ -38,6 +44,10 @@ COLUMNS = {
     "per family and local day or month, as last checked (a plain run checks the recent days, the nightly "
     "run the whole history).",
     columns=COLUMNS,
+    optional_inputs={"reconciliation_checks": RAW_TYPES},  # absent until a reconciliation ran
 )
 def source_reconciliation(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
-    return inputs["reconciliation_checks"].sort("family", "period").select(list(COLUMNS))
+    checks = inputs["reconciliation_checks"].select(
+        pl.col(name).cast(kind) for name, kind in RAW_TYPES.items()
+    )
+    return checks.sort("family", "period").select(list(COLUMNS))
