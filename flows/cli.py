@@ -79,7 +79,11 @@ def run(
         typer.Option("--full-refresh", help="drop the canonical tables and state, reload from start_date"),
     ] = False,
     reconcile: Annotated[
-        bool, typer.Option("--reconcile", help="also re-pull the order lookback window (nightly)")
+        bool,
+        typer.Option(
+            "--reconcile",
+            help="the nightly run: reconcile the whole history with Centra's counts, re-pull the lookback",
+        ),
     ] = False,
     lookback_days: Annotated[
         int | None, typer.Option(help="days of orders to re-pull for changes (default: configuration, 60)")

@@ -32,7 +32,8 @@ def deployments() -> list[Any]:
         name="nightly-reconcile",
         schedules=[Cron(NIGHTLY_CRON, timezone=TIMEZONE)],
         parameters={"reconcile": True, "order_lookback_days": NIGHTLY_LOOKBACK_DAYS, "wait_seconds": 3600},
-        description=f"Re-pulls {NIGHTLY_LOOKBACK_DAYS} days of orders to catch changes incremental runs miss.",
+        description=f"Reconciles the whole history with Centra's counts (repairs deletes and late imports) and "
+        f"re-pulls {NIGHTLY_LOOKBACK_DAYS} days of orders to catch changes incremental runs miss.",
         tags=["centra-elt"],
     )
     return [hourly, nightly]
