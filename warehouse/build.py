@@ -26,6 +26,7 @@ from warehouse.registry import REGISTRY, BuildParams, Registry, TableSpec, previ
 RAW_SCHEMA = "centra_raw"
 REPORTING_SCHEMA = "reporting"
 STAGING_SCHEMA = "reporting_staging"
+EMPTY_INPUTS_SCHEMA = "reporting_empty_inputs"  # optional inputs not written yet, while a build reads them
 _STAGED_FRAME = "_reporting_build_frame"
 
 
@@ -92,6 +93,7 @@ def build_reporting(
         _publish(connection, registry, built)
     finally:
         connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")
+        connection.execute(f"DROP SCHEMA IF EXISTS {EMPTY_INPUTS_SCHEMA} CASCADE")
     if run_checks:
         report.checks = quality.run_checks(connection, params.as_of, recency_hours, registry=registry)
     report.total_seconds = time.perf_counter() - started
@@ -131,10 +133,11 @@ def _raw_tables(
         )
     tables = {name: StoredTable(f'{RAW_SCHEMA}."{name}"') for name in names}
     for name, types in optional.items():
-        if name not in present:  # not written yet: an empty table of the declared columns, for this session
+        if name not in present:  # not written yet: an empty table of the declared columns, for this build
             empty = pl.DataFrame(schema=dict(types))  # noqa: F841  # read by name below
-            connection.execute(f'CREATE OR REPLACE TEMP TABLE "_empty_{name}" AS SELECT * FROM empty')
-            tables[name] = StoredTable(f'temp.main."_empty_{name}"')
+            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {EMPTY_INPUTS_SCHEMA}")
+            connection.execute(f'CREATE OR REPLACE TABLE {EMPTY_INPUTS_SCHEMA}."{name}" AS SELECT * FROM empty')
+            tables[name] = StoredTable(f'{EMPTY_INPUTS_SCHEMA}."{name}"')
         else:
             tables[name] = StoredTable(f'{RAW_SCHEMA}."{name}"')
     return tables
