@@ -19,6 +19,11 @@ and the events Centra would queue are emitted through `sandbox.events.emit`:
 | reopened_returns      | completed returns un-completed         | Return UPDATED, Order UPDATED                       |
 | deleted_shipments     | unshipped shipments deleted            | Shipment DELETED, Order UPDATED                     |
 | cancelled_orders      | unshipped orders cancelled whole       | Order UPDATED                                       |
+| late_imports          | orders + lines created ~200 days back  | Order CREATED                                       |
+| deleted_orders        | orders with lines, shipments, returns  | Order DELETED                                       |
+| deleted_variants      | variants with sizes, prices, stock     | ProductVariant DELETED, ProductSize DELETED, Product UPDATED |
+| deleted_customers     | customers without orders (GDPR)        | Customer DELETED                                    |
+| deleted_accounts      | accounts with their buyers             | Account DELETED                                     |
 """
 
 from __future__ import annotations
@@ -30,6 +35,13 @@ from typing import Any
 
 from sandbox.events import emit
 from sandbox.generator.anonymization import anonymize
+from sandbox.generator.deletions import (
+    delete_accounts,
+    delete_customers,
+    delete_orders,
+    delete_variants,
+    import_late_orders,
+)
 from sandbox.generator.later_changes import (
     cancel_orders,
     complete_returns,
@@ -63,6 +75,12 @@ class ChangeSet:
     reopened_returns: int = 0  # completed returns un-completed
     deleted_shipments: int = 0  # shipments deleted before they shipped
     cancelled_orders: int = 0  # unshipped orders cancelled whole
+    late_imports: int = 0  # orders imported now with an old createdAt (sandbox/generator/deletions.py)
+    late_import_age_days: int = 200
+    deleted_orders: int = 0
+    deleted_variants: int = 0  # with their sizes, prices and stock
+    deleted_customers: int = 0  # customers without orders, deleted under GDPR
+    deleted_accounts: int = 0  # with their buyers
 
 
 @dataclass
@@ -81,6 +99,13 @@ class ChangeSetResult:
     reopened_return_ids: list[int] = field(default_factory=list)
     deleted_shipment_ids: list[int] = field(default_factory=list)
     cancelled_order_numbers: list[int] = field(default_factory=list)
+    late_import_order_numbers: list[int] = field(default_factory=list)
+    deleted_order_numbers: list[int] = field(default_factory=list)
+    deleted_variant_ids: list[int] = field(default_factory=list)
+    deleted_size_ids: list[int] = field(default_factory=list)
+    deleted_customer_ids: list[int] = field(default_factory=list)
+    deleted_account_ids: list[int] = field(default_factory=list)
+    deleted_buyer_ids: list[int] = field(default_factory=list)
     events_emitted: int = 0
 
 
@@ -127,6 +152,18 @@ def apply_change_set(state: SandboxState, change_set: ChangeSet) -> ChangeSetRes
         result.reopened_return_ids = reopen_returns(ctx, change_set.reopened_returns)
         result.deleted_shipment_ids = delete_unshipped_shipments(ctx, change_set.deleted_shipments)
         result.cancelled_order_numbers = cancel_orders(ctx, change_set.cancelled_orders)
+        result.late_import_order_numbers = import_late_orders(
+            ctx, change_set.late_imports, change_set.late_import_age_days
+        )
+        touched = set(result.new_order_numbers) | set(result.late_import_order_numbers)
+        result.deleted_order_numbers = delete_orders(ctx, change_set.deleted_orders, touched)
+        result.deleted_variant_ids, result.deleted_size_ids = delete_variants(
+            ctx, change_set.deleted_variants
+        )
+        result.deleted_customer_ids = delete_customers(ctx, change_set.deleted_customers)
+        result.deleted_account_ids, result.deleted_buyer_ids = delete_accounts(
+            ctx, change_set.deleted_accounts
+        )
     return result
 
 

@@ -136,7 +136,9 @@ def _raw_tables(
         if name not in present:  # not written yet: an empty table of the declared columns, for this build
             empty = pl.DataFrame(schema=dict(types))  # noqa: F841  # read by name below
             connection.execute(f"CREATE SCHEMA IF NOT EXISTS {EMPTY_INPUTS_SCHEMA}")
-            connection.execute(f'CREATE OR REPLACE TABLE {EMPTY_INPUTS_SCHEMA}."{name}" AS SELECT * FROM empty')
+            connection.execute(
+                f'CREATE OR REPLACE TABLE {EMPTY_INPUTS_SCHEMA}."{name}" AS SELECT * FROM empty'
+            )
             tables[name] = StoredTable(f'{EMPTY_INPUTS_SCHEMA}."{name}"')
         else:
             tables[name] = StoredTable(f'{RAW_SCHEMA}."{name}"')

@@ -17,6 +17,7 @@ from flows.elt import RunFailedError, build_check_publish, centra_elt
 from flows.reconciliation import CHECK, reconcile_run
 from flows.summary import FamilyOutcome, RunSummary
 from pipelines.loading import centra_pipeline
+from sandbox.changes import ChangeSet
 from sandbox.server import RunningSandbox
 from tests.flows.conftest import point_at
 from tests.pipelines.loading_support import GENEROUS_QUOTAS
@@ -193,3 +194,95 @@ def test_a_difference_the_repair_can_not_fix_fails_the_run_check(
     assert "1 period(s) differ" in check.summary
     assert not summary.succeeded
     assert any("repair load of orders failed" in note for note in summary.notes)
+
+
+def _warehouse_keys(path: Path) -> dict[str, set[Any]]:
+    return {
+        name: {row[0] for row in _rows(path, f"SELECT {key} FROM centra_raw.{table}")}
+        for name, (table, key) in WAREHOUSE_KEYS.items()
+    }
+
+
+WAREHOUSE_KEYS = {
+    "orders": ("orders", "order_number"), "lines": ("orders__lines", "order_line_id"),
+    "variants": ("variants", "variant_id"), "sizes": ("product_sizes", "size_id"),
+    "customers": ("customers", "customer_id"), "accounts": ("accounts", "account_id"),
+    "buyers": ("buyers", "buyer_id"),
+}  # fmt: skip
+SANDBOX_KEYS = {
+    "orders": "SELECT order_number FROM orders", "lines": "SELECT order_line_id FROM order_lines",
+    "variants": "SELECT variant_id FROM variants", "sizes": "SELECT product_size_id FROM product_sizes",
+    "customers": "SELECT customer_id FROM customers", "accounts": "SELECT account_id FROM accounts",
+    "buyers": "SELECT buyer_id FROM buyers",
+}  # fmt: skip
+
+
+def test_deletes_and_a_late_import_in_centra_leave_the_warehouse_equal_after_the_nightly_run(
+    sandbox_factory: SandboxFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    with sandbox_factory(quotas=GENEROUS_QUOTAS) as sandbox:
+        point_at(monkeypatch, sandbox)
+        assert _run(warehouse, sandbox).succeeded
+        changes = sandbox.control.apply_change_set(
+            ChangeSet(seed=5, late_imports=2, deleted_orders=2, deleted_variants=1, deleted_customers=1,
+                      deleted_accounts=1)
+        )  # fmt: skip
+        plain = _run(warehouse, sandbox)
+        held = _warehouse_keys(warehouse)
+        nightly = _run(warehouse, sandbox, reconcile=True)
+        truth = {name: _truth(sandbox, sql) for name, sql in SANDBOX_KEYS.items()}
+    assert plain.succeeded, plain.failure_reasons()
+    # A plain run (createdAt lookback, no events) sees neither the import 200 days back nor the old deletions
+    assert not set(changes.late_import_order_numbers) & held["orders"]
+    assert nightly.succeeded, nightly.failure_reasons()
+    assert _warehouse_keys(warehouse) == truth
+    assert set(changes.late_import_order_numbers) <= truth["orders"]
+    assert not set(changes.deleted_order_numbers) & truth["orders"]
+    assert changes.deleted_variant_ids
+    assert changes.deleted_size_ids
+    assert changes.deleted_customer_ids
+    assert changes.deleted_account_ids
+    published = tmp_path / "centra_reporting.duckdb"
+    reported = _rows(
+        published, "SELECT family, bool_and(matched) FROM reporting.source_reconciliation GROUP BY ALL"
+    )
+    assert dict(reported) == dict.fromkeys(
+        ("orders", "returns", "customers", "products", "variants", "sizes", "accounts", "buyers"), True
+    )
+    fct = {row[0] for row in _rows(published, "SELECT order_number FROM reporting.fct_orders")}
+    assert fct == truth["orders"]
+    sizes = {row[0] for row in _rows(published, "SELECT size_id FROM reporting.dim_products")}
+    assert not set(changes.deleted_size_ids) & sizes
+
+
+def test_an_order_centra_reports_deleted_leaves_the_warehouse_in_the_next_plain_run(
+    sandbox_factory: SandboxFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    with sandbox_factory(quotas=GENEROUS_QUOTAS, events_enabled=True) as sandbox:
+        point_at(monkeypatch, sandbox)
+        monkeypatch.setenv("SOURCES__CENTRA__USE_EVENTS", "true")
+        assert _run(warehouse, sandbox).succeeded
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            oldest = connection.execute("SELECT min(order_number) FROM centra_raw.orders").fetchone()
+        changes = sandbox.control.apply_change_set(ChangeSet(seed=9, deleted_orders=3))
+        summary = _run(warehouse, sandbox)
+        orders = _truth(sandbox, "SELECT order_number FROM orders")
+    assert summary.succeeded, summary.failure_reasons()
+    assert len(changes.deleted_order_numbers) == 3
+    assert oldest is not None
+    held = {row[0] for row in _rows(warehouse, "SELECT order_number FROM centra_raw.orders")}
+    assert held == orders
+    gone = ", ".join(map(str, changes.deleted_order_numbers))
+    for table in ("orders__lines", "orders__shipments", "orders__returns"):
+        assert _rows(
+            warehouse, f"SELECT count(*) FROM centra_raw.{table} WHERE order_number IN ({gone})"
+        ) == [(0,)]
+    published = {
+        row[0]
+        for row in _rows(
+            tmp_path / "centra_reporting.duckdb", "SELECT order_number FROM reporting.fct_orders"
+        )
+    }
+    assert published == orders

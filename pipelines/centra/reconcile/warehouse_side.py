@@ -146,6 +146,16 @@ class WarehouseSide:
             self.sql.execute_sql(f"DELETE FROM {name} WHERE {condition}")
         return before
 
+    def _forget_stock_history(self, sizes: str) -> None:
+        """Stock history is the one reporting table that keeps what the canonical tables no longer hold
+        (`fct_stock_daily` reads its own previous version): a size Centra deleted leaves it too."""
+        found = self.sql.execute_sql(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'reporting' "
+            "AND table_name = 'fct_stock_daily'"
+        )
+        if found and found[0][0]:
+            self.sql.execute_sql(f"DELETE FROM reporting.fct_stock_daily WHERE size_id IN ({sizes})")
+
     def _remove_chunk(self, family: str, ids: list[int]) -> int:
         listed = _ints(ids)
         if family == "orders":
@@ -165,6 +175,7 @@ class WarehouseSide:
             if self.has("variants"):
                 self._delete("prices", f"variant_id IN ({variants})")
             if self.has("product_sizes"):
+                self._forget_stock_history(sizes)
                 self._delete("stock", f"size_id IN ({sizes})")
             self._delete("product_sizes", f"product_id IN ({listed})")
             self._delete("variants", f"product_id IN ({listed})")
@@ -172,11 +183,13 @@ class WarehouseSide:
         if family == "variants":
             if self.has("product_sizes"):
                 sizes = f"SELECT size_id FROM {self._name('product_sizes')} WHERE variant_id IN ({listed})"
+                self._forget_stock_history(sizes)
                 self._delete("stock", f"size_id IN ({sizes})")
             self._delete("prices", f"variant_id IN ({listed})")
             self._delete("product_sizes", f"variant_id IN ({listed})")
             return self._delete("variants", f"variant_id IN ({listed})")
         if family == "sizes":
+            self._forget_stock_history(listed)
             self._delete("stock", f"size_id IN ({listed})")
             return self._delete("product_sizes", f"size_id IN ({listed})")
         raise ValueError(f"no removal for {family!r}")
