@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 UnknownTokenResponse = Literal["http_401", "graphql_200"]
-RetryAfterFormat = Literal["seconds", "http_date", "epoch"]
+RetryAfterFormat = Literal["seconds", "http_date", "epoch", "iso8601"]
 RateLimitBody = Literal["json", "text"]
 
 DEFAULT_NOW = datetime(2026, 11, 1, 9, 0, 0, tzinfo=UTC)
