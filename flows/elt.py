@@ -87,17 +87,19 @@ def centra_elt(
     wait_seconds: float = 0.0,
     retries: int = 2,
     retry_delay_seconds: float = 30.0,
-    hash_pii: bool = False,
+    hash_pii: bool | None = None,
     as_of: datetime | None = None,
 ) -> RunSummary:
     """One run against the configured Centra (credentials and settings from dlt configuration, never
     parameters). `as_of` fixes the run's clock (tests, replays); by default it is the machine's.
+    `hash_pii` None: as configured (`sources.centra.hash_pii`); True/False overrides the configuration.
 
     Raises RunFailedError when a family, the build or a check failed (after writing the summary artifact).
     """
     logger = get_run_logger()
     path = Path(warehouse)
     families = ordered_families(resources)
+    hashed = steps.hash_pii(hash_pii)  # a bad configured value fails here, before anything is loaded
     started = time.perf_counter()
     summary = RunSummary(warehouse=str(path), started_at=datetime.now(UTC))
     source_args: dict[str, Any] = {"reconcile": reconcile}
@@ -135,7 +137,7 @@ def centra_elt(
             )
             logger.warning(summary.publish_skipped)
         else:
-            build_check_publish(summary, path, as_of or datetime.now(UTC), hash_pii)
+            build_check_publish(summary, path, as_of or datetime.now(UTC), hashed)
         summary.buckets_after = steps.probe_rate_limits(breaker) if summary.buckets_before else []
     summary.seconds = time.perf_counter() - started
     return finish(summary)
