@@ -127,6 +127,10 @@ def centra_backfill(
             outcome.error = steps.describe_error(error) + " — run the same backfill again to resume"
         outcome.api_reason = f"{len(plan)} window(s), {resumed} already loaded by an earlier backfill"
         summary.outages = breaker.report()
+        if scrubbed := steps.scrub_anonymized(path):
+            logger.info(
+                "blanked the personal data of anonymized customers in %s rows of centra_raw", scrubbed
+            )
         if outcome.succeeded and not steps.missing_inputs(path):
             build_check_publish(summary, path, as_of or datetime.now(UTC), hash_pii=hashed)
         elif outcome.succeeded:

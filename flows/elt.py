@@ -130,6 +130,10 @@ def centra_elt(
             else:
                 logger.error("%s failed: %s", family, outcome.error)
         summary.outages = breaker.report()
+        if scrubbed := steps.scrub_anonymized(path):
+            logger.info(
+                "blanked the personal data of anonymized customers in %s rows of centra_raw", scrubbed
+            )
         missing = steps.missing_inputs(path) if set(families) != set(FAMILY_ORDER) else []
         if missing:
             summary.publish_skipped = (

@@ -17,6 +17,7 @@ import duckdb
 
 from flows.extractions import STALENESS_CHECK, last_extractions, stale_families, staleness_summary
 from flows.summary import Bucket, CheckOutcome, FamilyOutcome, RunSummary, buckets_from
+from pipelines import privacy
 from pipelines.centra import centra_source
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraError, find_centra_error
@@ -136,6 +137,15 @@ def probe_rate_limits(breaker: CircuitBreaker | None = None) -> list[Bucket]:
     except Exception as error:  # a failed probe never fails a run; the summary just lacks the figures
         log.warning("could not read Centra's rate limits: %s", describe_error(error))
         return []
+
+
+def scrub_anonymized(warehouse: Path) -> int:
+    """Blank in `centra_raw` what it still holds of customers Centra has anonymized (pipelines/privacy.py);
+    the rows changed (0 without a warehouse)."""
+    if not Path(warehouse).exists():
+        return 0
+    with duckdb.connect(str(warehouse)) as connection:
+        return privacy.scrub_anonymized(connection)
 
 
 def missing_inputs(warehouse: Path) -> list[str]:
