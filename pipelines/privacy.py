@@ -3,10 +3,12 @@
 Which customers are anonymized is `pipelines/anonymized.py`'s one rule (reporting uses the same).
 `scrub_anonymized` blanks (NULL) what `centra_raw` still holds of each anonymized customer: their row's
 personal columns and the address columns of every order of theirs, old orders no run re-reads included.
-`forget_customers` is for customers deleted in Centra under GDPR: their row is deleted (hard, no tombstone)
-and their orders' address columns are NULL. Both touch dlt's staging dataset (`centra_raw_staging`) as
-well, which keeps the last merge's rows. Orders keep their customer_id, amounts and country codes: they
-identify no one and the sales figures need them.
+`forget_customers` is for customers deleted in Centra under GDPR: their row is deleted (hard, no tombstone),
+and their orders' address columns and customer_id are NULL: the order stays, for the sales figures, as an
+order of nobody (a customer_id pointing at no customer would fail the check `ri_orders__customers` and hold
+back the snapshot). Both touch dlt's staging dataset (`centra_raw_staging`) as well, which keeps the last
+merge's rows. An anonymized customer's orders keep their customer_id (the customer row stays, blanked);
+amounts and country codes stay everywhere: they identify no one.
 """
 
 from __future__ import annotations
@@ -56,14 +58,14 @@ def scrub_anonymized(connection: duckdb.DuckDBPyConnection) -> int:
 
 
 def forget_customers(connection: duckdb.DuckDBPyConnection, customer_ids: Sequence[int]) -> int:
-    """Customers deleted in Centra (GDPR): delete their customer rows and NULL their orders' address
-    columns, in `centra_raw` and its staging dataset. Returns the rows deleted or changed."""
+    """Customers deleted in Centra (GDPR): delete their customer rows and NULL their orders' address columns
+    and customer_id, in `centra_raw` and its staging dataset. Returns the rows deleted or changed."""
     ids = sorted({int(customer_id) for customer_id in customer_ids})
     if not ids:
         return 0
     changed = 0
     for schema in RAW_SCHEMAS:
-        changed += _null_columns(connection, schema, "orders", ORDER_PERSONAL, ids)
+        changed += _null_columns(connection, schema, "orders", (*ORDER_PERSONAL, "customer_id"), ids)
         if _columns(connection, schema, "customers"):
             row = connection.execute(
                 f"DELETE FROM {schema}.customers WHERE customer_id IN (SELECT unnest(?))", [ids]

@@ -130,6 +130,7 @@ def test_forget_customers_deletes_the_customer_and_blanks_their_orders_in_raw_an
             (0,)
         ]
         assert _personal(warehouse, schema, gone)["orders"] == []
+        assert rows(warehouse, f"SELECT count(*) FROM {schema}.orders WHERE customer_id IN ({ids})") == [(0,)]
     after = rows(
         warehouse, "SELECT count(*), (SELECT count(*) FROM centra_raw.orders) FROM centra_raw.customers"
     )
