@@ -53,10 +53,10 @@ KEY_TABLES = {
 
 
 class DuckDbSqlClient:
-    """The four calls of dlt's SQL client the warehouse side uses, over a plain DuckDB connection."""
+    """The calls of dlt's SQL client the warehouse side uses, over a plain DuckDB connection."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
-        self.connection = connection
+        self.connection = self.native_connection = connection
         self.dataset_name = DATASET
 
     def execute_sql(self, sql: str) -> list[tuple[Any, ...]]:

@@ -86,10 +86,13 @@ def centra_backfill(
     window_days: int = 31,
     wait_seconds: float = 0.0,
     as_of: datetime | None = None,
+    hash_pii: bool | None = None,
 ) -> RunSummary:
-    """Load the orders created from `from_date` through `to_date`, window by window; then build and publish."""
+    """Load the orders created from `from_date` through `to_date`, window by window; then build and publish
+    (`hash_pii` None: as configured, `sources.centra.hash_pii`)."""
     logger = get_run_logger()
     path = Path(warehouse)
+    hashed = steps.hash_pii(hash_pii)
     plan = windows(date.fromisoformat(from_date), date.fromisoformat(to_date), window_days)
     started = time.perf_counter()
     summary = RunSummary(warehouse=str(path), started_at=datetime.now(UTC))
@@ -124,8 +127,12 @@ def centra_backfill(
             outcome.error = steps.describe_error(error) + " — run the same backfill again to resume"
         outcome.api_reason = f"{len(plan)} window(s), {resumed} already loaded by an earlier backfill"
         summary.outages = breaker.report()
+        if scrubbed := steps.scrub_anonymized(path):
+            logger.info(
+                "blanked the personal data of anonymized customers in %s rows of centra_raw", scrubbed
+            )
         if outcome.succeeded and not steps.missing_inputs(path):
-            build_check_publish(summary, path, as_of or datetime.now(UTC), hash_pii=False)
+            build_check_publish(summary, path, as_of or datetime.now(UTC), hash_pii=hashed)
         elif outcome.succeeded:
             summary.publish_skipped = "reporting not built: run every family once (centra-elt run)"
     summary.seconds = time.perf_counter() - started

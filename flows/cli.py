@@ -32,6 +32,15 @@ WarehouseOption = Annotated[
     ),
 ]
 
+HashPiiOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--hash-pii/--no-hash-pii",
+        help="hash customer emails in reporting, or not (default: SOURCES__CENTRA__HASH_PII, off)",
+        show_default=False,
+    ),
+]
+
 
 class _ExpectedFailureFilter(logging.Filter):
     """Drop the traceback Prefect attaches to a task that failed for an expected reason (a Centra error:
@@ -92,11 +101,12 @@ def run(
         float,
         typer.Option(help="seconds to wait for another run on this warehouse to finish (default: refuse)"),
     ] = 0.0,
-    hash_pii: Annotated[bool, typer.Option("--hash-pii", help="hash customer emails in reporting")] = False,
+    hash_pii: HashPiiOption = None,
 ) -> None:
     """One run against the configured Centra: load, build reporting, check, publish. Exit 0 only on success."""
     _quiet_logging()
     from flows.elt import RunFailedError, centra_elt, ordered_families
+    from pipelines.centra.errors import CentraConfigError
 
     families = [name.strip() for name in resources.split(",") if name.strip()] if resources else None
     try:
@@ -116,7 +126,7 @@ def run(
     except RunFailedError as failed:
         typer.echo(failed.summary.to_markdown())
         raise _fail("the run failed (see above); " + " | ".join(failed.summary.failure_reasons())) from None
-    except (WarehouseBusyError, ValueError) as error:
+    except (WarehouseBusyError, ValueError, CentraConfigError) as error:
         raise _fail(str(error)) from None
     typer.echo(summary.to_markdown())
     typer.secho(summary.headline(), fg=typer.colors.GREEN)
@@ -160,6 +170,7 @@ def backfill(
     warehouse: WarehouseOption = Path("warehouse/centra.duckdb"),
     window_days: Annotated[int, typer.Option(help="days of order history per committed window")] = 31,
     wait: Annotated[float, typer.Option(help="seconds to wait for another run on this warehouse")] = 0.0,
+    hash_pii: HashPiiOption = None,
 ) -> None:
     """Load order history between two dates in windows; run it again to resume an interrupted backfill."""
     _quiet_logging()
@@ -173,16 +184,17 @@ def backfill(
         raise _fail("--to is before --from")
     from flows.backfill import centra_backfill
     from flows.elt import RunFailedError
+    from pipelines.centra.errors import CentraConfigError
 
     try:
         summary = centra_backfill(
             from_date=first.isoformat(), to_date=last.isoformat(), warehouse=str(warehouse),
-            window_days=window_days, wait_seconds=wait,
+            window_days=window_days, wait_seconds=wait, hash_pii=hash_pii,
         )  # fmt: skip
     except RunFailedError as failed:
         typer.echo(failed.summary.to_markdown())
         raise _fail("the backfill stopped; " + " | ".join(failed.summary.failure_reasons())) from None
-    except WarehouseBusyError as error:
+    except (WarehouseBusyError, CentraConfigError) as error:
         raise _fail(str(error)) from None
     typer.echo(summary.to_markdown())
     typer.secho(summary.headline(), fg=typer.colors.GREEN)

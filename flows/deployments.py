@@ -3,7 +3,8 @@
 `centra-elt serve` serves both from this process to a Prefect server or Prefect Cloud (schedules need one:
 Prefect's temporary local server does not schedule). The same two deployments for a work pool are in
 `prefect.yaml` (`prefect deploy --all`). The two may meet at night: each waits for the other's warehouse
-lock rather than failing.
+lock rather than failing. Neither sets `hash_pii`: the flow's None reads `sources.centra.hash_pii`, so the
+worker's configuration decides, as for credentials.
 """
 
 from __future__ import annotations

@@ -77,12 +77,29 @@ class DoctorReport:
 
 def diagnose(warehouse: Path) -> DoctorReport:
     report = DoctorReport()
+    _check_something_to_read(report)
     graphql = _check_configuration(report)
     if graphql is not None:
         _check_graphql(report, *graphql)
     _check_order_api(report)
     _check_warehouse(report, Path(warehouse))
     return report
+
+
+def _check_something_to_read(report: DoctorReport) -> None:
+    """Neither API configured: a run can read nothing. Name every variable that is missing."""
+    graphql = {"SOURCES__CENTRA__GRAPHQL_URL": steps.configured("graphql_url"),
+               "SOURCES__CENTRA__API_TOKEN": steps.configured_secret("api_token")}  # fmt: skip
+    order_api = {"SOURCES__CENTRA__ORDER_API_URL": steps.configured("order_api_url"),
+                 "SOURCES__CENTRA__ORDER_API_KEY": steps.configured_secret("order_api_key")}  # fmt: skip
+    if all(graphql.values()) or all(order_api.values()):
+        return
+    missing = [name for name, value in (graphql | order_api).items() if not value]
+    report.add(
+        "problem", "configuration",
+        f"no Centra API is configured; missing: {', '.join(missing)} (set the GraphQL URL and token, "
+        "and the Order API URL and key for the fallback, in .dlt/secrets.toml or the environment)",
+    )  # fmt: skip
 
 
 def _check_configuration(report: DoctorReport) -> tuple[str, str] | None:

@@ -90,17 +90,19 @@ def centra_elt(
     wait_seconds: float = 0.0,
     retries: int = 2,
     retry_delay_seconds: float = 30.0,
-    hash_pii: bool = False,
+    hash_pii: bool | None = None,
     as_of: datetime | None = None,
 ) -> RunSummary:
     """One run against the configured Centra (credentials and settings from dlt configuration, never
     parameters). `as_of` fixes the run's clock (tests, replays); by default it is the machine's.
+    `hash_pii` None: as configured (`sources.centra.hash_pii`); True/False overrides the configuration.
 
     Raises RunFailedError when a family, the build or a check failed (after writing the summary artifact).
     """
     logger = get_run_logger()
     path = Path(warehouse)
     families = ordered_families(resources)
+    hashed = steps.hash_pii(hash_pii)  # a bad configured value fails here, before anything is loaded
     started = time.perf_counter()
     summary = RunSummary(warehouse=str(path), started_at=datetime.now(UTC))
     source_args: dict[str, Any] = {"reconcile": reconcile}
@@ -137,6 +139,10 @@ def centra_elt(
         reconcile_run(pipeline, summary, source_args, reconcile, load_more, as_of)
         ensure_reconciliation_table(pipeline)
         summary.outages = breaker.report()
+        if scrubbed := steps.scrub_anonymized(path):
+            logger.info(
+                "blanked the personal data of anonymized customers in %s rows of centra_raw", scrubbed
+            )
         missing = steps.missing_inputs(path) if set(families) != set(FAMILY_ORDER) else []
         if missing:
             summary.publish_skipped = (
@@ -144,7 +150,7 @@ def centra_elt(
             )
             logger.warning(summary.publish_skipped)
         else:
-            build_check_publish(summary, path, as_of or datetime.now(UTC), hash_pii)
+            build_check_publish(summary, path, as_of or datetime.now(UTC), hashed)
         summary.buckets_after = steps.probe_rate_limits(breaker) if summary.buckets_before else []
     summary.seconds = time.perf_counter() - started
     return finish(summary)

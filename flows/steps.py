@@ -17,12 +17,13 @@ import duckdb
 
 from flows.extractions import STALENESS_CHECK, last_extractions, stale_families, staleness_summary
 from flows.summary import Bucket, CheckOutcome, FamilyOutcome, RunSummary, buckets_from
+from pipelines import privacy
 from pipelines.centra import centra_source
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraError, find_centra_error
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
 from pipelines.centra.run_summary import read_last_run
-from pipelines.centra.settings import parse_max_extraction_age_hours
+from pipelines.centra.settings import parse_hash_pii, parse_max_extraction_age_hours
 from pipelines.loading import load_until_current, rows_loaded
 from warehouse.build import BuildReport, build_reporting
 from warehouse.checks import CheckResult
@@ -138,6 +139,15 @@ def probe_rate_limits(breaker: CircuitBreaker | None = None) -> list[Bucket]:
         return []
 
 
+def scrub_anonymized(warehouse: Path) -> int:
+    """Blank in `centra_raw` what it still holds of customers Centra has anonymized (pipelines/privacy.py);
+    the rows changed (0 without a warehouse)."""
+    if not Path(warehouse).exists():
+        return 0
+    with duckdb.connect(str(warehouse)) as connection:
+        return privacy.scrub_anonymized(connection)
+
+
 def missing_inputs(warehouse: Path) -> list[str]:
     """The canonical tables the reporting build reads that the warehouse does not hold yet."""
     if not Path(warehouse).exists():  # nothing was ever loaded (e.g. every family failed on a first run)
@@ -155,6 +165,12 @@ def missing_inputs(warehouse: Path) -> list[str]:
 def max_extraction_age_hours() -> int:
     """`sources.centra.max_extraction_age_hours` (CentraSettings: the one place it is defined and checked)."""
     return parse_max_extraction_age_hours(configured("max_extraction_age_hours"))
+
+
+def hash_pii(override: bool | None = None) -> bool:
+    """Whether the reporting build hashes customer emails: `override` (the CLI's `--hash-pii/--no-hash-pii`,
+    a flow parameter) when given, else `sources.centra.hash_pii` (`SOURCES__CENTRA__HASH_PII`, off)."""
+    return override if override is not None else parse_hash_pii(configured("hash_pii"))
 
 
 def build(warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> BuildReport:

@@ -49,6 +49,7 @@ from sandbox.generator.later_changes import (
     reopen_returns,
 )
 from sandbox.generator.order_changes import ChangeContext, add_orders, add_returns, cancel_lines, move_orders
+from sandbox.settings import AnonymizationStyle
 from sandbox.state import SandboxState
 
 RENAME_SUFFIXES = ("Merino", "Organic", "Re:Wool", "Lätt", "Größe 2", "Édition")
@@ -145,7 +146,9 @@ def apply_change_set(state: SandboxState, change_set: ChangeSet) -> ChangeSetRes
         result.deleted_return_ids = _delete_returns(
             ctx, change_set.deleted_returns, set(result.new_return_ids)
         )
-        result.anonymized_customer_ids = _anonymize_customers(ctx, change_set.anonymized_customers)
+        result.anonymized_customer_ids = _anonymize_customers(
+            ctx, change_set.anonymized_customers, state.settings.anonymization_style
+        )
         result.renamed_product_ids = _rename_products(ctx, change_set.renamed_products)
         result.changed_stock = _change_stock(ctx, change_set.stock_changes)
         result.completed_return_ids = complete_returns(ctx, change_set.completed_returns)
@@ -197,7 +200,7 @@ def _delete_returns(ctx: ChangeContext, count: int, keep: set[int]) -> list[int]
     return deleted
 
 
-def _anonymize_customers(ctx: ChangeContext, count: int) -> list[int]:
+def _anonymize_customers(ctx: ChangeContext, count: int, style: AnonymizationStyle) -> list[int]:
     customer_ids = sorted(
         _sample_keys(ctx, "SELECT customer_id FROM customers WHERE NOT is_anonymized ORDER BY 1", count)
     )
@@ -207,7 +210,7 @@ def _anonymize_customers(ctx: ChangeContext, count: int) -> list[int]:
         "SELECT order_number, store_id, market_id FROM orders WHERE customer_id IN "
         f"({', '.join(str(i) for i in customer_ids)}) ORDER BY order_number"
     )
-    anonymize(ctx.store.connection, customer_ids, [ctx.now] * len(customer_ids))
+    anonymize(ctx.store.connection, customer_ids, [ctx.now] * len(customer_ids), style)
     for customer_id in customer_ids:
         ctx.emit("Customer", "UPDATED", customer_id, 1, None)
     for order in orders:

@@ -10,6 +10,7 @@ import time
 import uvicorn
 
 from sandbox.app import build_state, create_app
+from sandbox.generator.anonymization import ANONYMIZATION_STYLES
 from sandbox.settings import NON_BINDING_QUOTAS, RateLimitQuotas, SandboxSettings
 
 
@@ -52,6 +53,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quiet-days", type=int, default=0, help="no orders in the last N days before the clock's now"
     )
+    parser.add_argument(
+        "--anonymization-style",
+        choices=ANONYMIZATION_STYLES,
+        default="null",
+        help="what an anonymized customer's personal data becomes (default null)",
+    )
     return parser.parse_args(argv)
 
 
@@ -73,6 +80,7 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         returns_enabled=not args.no_returns,
         wholesale_enabled=not args.no_wholesale,
         quiet_days=args.quiet_days,
+        anonymization_style=args.anonymization_style,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sandbox.changes import ChangeSet, ChangeSetResult, apply_change_set
 from sandbox.faults import FaultPlan
+from sandbox.generator.anonymization import restyle
 from sandbox.settings import RateLimitQuotas
 from sandbox.state import SandboxState
 
@@ -17,7 +18,7 @@ SWITCHABLE_SETTINGS = frozenset(
         "order_updated_at", "customer_updated_at", "events_enabled", "unknown_token_response",
         "retry_after_format", "rate_limit_body", "app_version", "legacy_catalog_offsets",
         "removed_fields", "renamed_enum_values", "added_fields", "max_limit",
-        "minimal_schema", "legacy_names",
+        "minimal_schema", "legacy_names", "anonymization_style",
     }
 )  # fmt: skip
 
@@ -51,6 +52,9 @@ class SandboxControl:
             raise ValueError(
                 f"not switchable at run time: {sorted(unknown)}; choose from {sorted(SWITCHABLE_SETTINGS)}"
             )
+        if "anonymization_style" in changes:
+            with self.state.store.transaction() as connection:
+                restyle(connection, changes["anonymization_style"])  # a bad style fails before it is set
         for name, value in changes.items():
             setattr(self.state.settings, name, value)
 

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from typing import Literal
 
 UnknownTokenResponse = Literal["http_401", "graphql_200"]
-RetryAfterFormat = Literal["seconds", "http_date", "epoch"]
+RetryAfterFormat = Literal["seconds", "http_date", "epoch", "iso8601"]
 RateLimitBody = Literal["json", "text"]
+# What an anonymized customer looks like (generator/anonymization.py; Centra does not document it).
+AnonymizationStyle = Literal["null", "blank", "placeholder", "hashed", "anonymous"]
 
 DEFAULT_NOW = datetime(2026, 11, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -82,6 +84,7 @@ class SandboxSettings:
     returns_enabled: bool = True  # False: no returns at all (a young shop)
     wholesale_enabled: bool = True  # False: no wholesale accounts, buyers or orders (DTC only)
     quiet_days: int = 0  # no orders placed in the last N days before `now` (a quiet shop, a holiday)
+    anonymization_style: AnonymizationStyle = "null"  # personal data of anonymized customers: NULL, "", ...
 
     graphql_token: str = "sandbox-token"
     order_api_key: str = "sandbox-key"

@@ -22,6 +22,15 @@ def data_dictionary_markdown(registry: Registry = REGISTRY) -> str:
         "the local date in the Centra instance's timezone. `_base` amounts are `amount × conversion_rate`",
         "captured on the order. Money is DECIMAL(18,4) in the row's `currency_code` unless it ends in `_base`.",
         "",
+        "**Anonymized and deleted customers.** A customer Centra has anonymized keeps their row in",
+        "`dim_customers` with `is_anonymized` true and an empty `email`, whatever form the anonymization left",
+        "in Centra (empty fields, or placeholders such as `anonymized-229@anonymized.invalid` and",
+        "`Anonymized`); their orders keep counting in every sales figure and in the customer's metrics.",
+        "Nothing personal of theirs stays in the warehouse either: `centra_raw` keeps their row and orders",
+        "with the personal columns NULL. A customer deleted from Centra (GDPR erasure) has no row at all:",
+        "their orders stay in the sales figures with an empty `customer_id` and blanked addresses, so they",
+        "count in no customer's metrics or cohort.",
+        "",
     ]
     for spec in sorted(registry.ordered(), key=lambda spec: spec.name):
         lines += [

@@ -148,6 +148,23 @@ def parse_start_date(value: str | date | None) -> date:
         raise CentraConfigError(f"SOURCES__CENTRA__START_DATE must be YYYY-MM-DD, got {value!r}") from error
 
 
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+
+
+def parse_hash_pii(value: object) -> bool:
+    """`hash_pii` from configuration (None or "" = off): a boolean, in TOML or as text (true/false, yes/no,
+    on/off, 1/0) from the environment."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise CentraConfigError(f"SOURCES__CENTRA__HASH_PII must be true or false, got {value!r}")
+
+
 def parse_max_extraction_age_hours(value: object) -> int:
     """`max_extraction_age_hours` from configuration (None or "" = the default): whole hours, at least 1."""
     if value is None or value == "":

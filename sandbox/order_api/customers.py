@@ -9,7 +9,8 @@ Choices where Centra's behaviour is unknown:
 - Sort: ascending customer id. `created`/`modified` are exclusive ("after"), in instance time, on the
   customer's `created_at`/`updated_at`.
 - `consents` is always `[]` (the sandbox keeps no consents); `gender` and missing address texts are `""`.
-- Anonymized customers are served as the store holds them (the generator blanks their personal data).
+- Anonymized customers are served as the store holds them (the generator blanks their personal data in
+  the `anonymization_style`; NULL is `""` here).
 """
 
 from __future__ import annotations

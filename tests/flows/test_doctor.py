@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from flows.cli import app
 from flows.doctor import DoctorReport, diagnose
 from sandbox.server import RunningSandbox
 from sandbox.settings import READ_PERMISSIONS, TokenSpec
@@ -89,3 +92,39 @@ def test_doctor_without_configuration_tells_what_to_set(
     text = report.render()
     assert "SOURCES__CENTRA__GRAPHQL_URL" in text
     assert "SOURCES__CENTRA__ORDER_API_KEY" in text
+
+
+@pytest.mark.parametrize(
+    ("configured", "missing"),
+    [
+        ({}, ["GRAPHQL_URL", "API_TOKEN", "ORDER_API_URL", "ORDER_API_KEY"]),
+        ({"GRAPHQL_URL": "https://shop.centra.com/graphql"}, ["API_TOKEN", "ORDER_API_URL", "ORDER_API_KEY"]),
+        ({"ORDER_API_KEY": "some-order-api-key"}, ["GRAPHQL_URL", "API_TOKEN", "ORDER_API_URL"]),
+    ],
+)
+def test_doctor_with_no_api_configured_names_what_is_missing_and_exits_non_zero(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, configured: dict[str, str], missing: list[str]
+) -> None:
+    for name in ("GRAPHQL_URL", "API_TOKEN", "ORDER_API_URL", "ORDER_API_KEY"):
+        monkeypatch.delenv(f"SOURCES__CENTRA__{name}", raising=False)
+    for name, value in configured.items():
+        monkeypatch.setenv(f"SOURCES__CENTRA__{name}", value)
+    monkeypatch.chdir(tmp_path)  # no .dlt/ here: nothing configured but the environment
+    result = CliRunner().invoke(app, ["doctor", "--warehouse", str(tmp_path / "centra.duckdb")])
+    assert result.exit_code == 1, result.output
+    assert "ready to run" not in result.output
+    (line,) = [line for line in result.output.splitlines() if "no Centra API is configured" in line]
+    named = re.findall(r"SOURCES__CENTRA__([A-Z_]+)", line.split("missing:")[1].split("(")[0])
+    assert named == missing
+    assert "some-order-api-key" not in result.output
+
+
+def test_doctor_with_only_the_order_api_configured_is_not_missing_an_api(
+    shared_sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    point_at(monkeypatch, shared_sandbox, order_api=True)
+    monkeypatch.delenv("SOURCES__CENTRA__GRAPHQL_URL")
+    monkeypatch.delenv("SOURCES__CENTRA__API_TOKEN")
+    report = diagnose(tmp_path / "centra.duckdb")
+    assert _messages(report, "configuration") == []
+    assert report.healthy, report.render()

@@ -129,7 +129,7 @@ def test_fifteen_percent_faults_still_return_every_page(sandbox: RunningSandbox)
     assert faulty == clean
 
 
-@pytest.mark.parametrize("style", ["seconds", "http_date", "epoch"])
+@pytest.mark.parametrize("style", ["seconds", "http_date", "epoch", "iso8601"])
 def test_a_429_storm_is_waited_out_in_every_retry_after_format(
     sandbox_factory: SandboxFactory, style: str
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -48,3 +49,18 @@ def test_fifteen_percent_faults_give_the_same_tables_as_a_clean_load(
         assert table(tmp_path / "faulty.duckdb", name) == table(tmp_path / "clean.duckdb", name), name
     stock = "SELECT warehouse_id, size_id, free_to_allocate_quantity, physical_quantity FROM centra_raw.stock ORDER BY ALL"
     assert rows(tmp_path / "faulty.duckdb", stock) == rows(tmp_path / "clean.duckdb", stock)
+
+
+def test_a_429_with_an_iso8601_retry_after_is_waited_out_and_the_load_completes(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    with sandbox_factory(orders=30, quotas=GENEROUS_QUOTAS, retry_after_format="iso8601") as sandbox:
+        sandbox.control.install_faults(FaultPlan(storm_requests=3, storm_retry_after=1.0, scope="graphql"))
+        started = time.monotonic()
+        run_load(sandbox, tmp_path / "centra.duckdb", resources=["orders"], window_days=3650)
+        waited = time.monotonic() - started
+        storms = sandbox.state.faults.injected.get("rate_limited", 0)
+        truth = sandbox.control.truth()["orders"]
+    assert storms == 3
+    assert waited >= 2.5  # each 429's ISO-8601 time was honoured, not hammered
+    assert count(tmp_path / "centra.duckdb", "orders") == truth == 30

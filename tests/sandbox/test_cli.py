@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from sandbox.cli import parse_args, settings_from_args
 from sandbox.server import free_port
@@ -71,3 +72,11 @@ def test_the_shop_shape_options_reach_the_generator_settings() -> None:
     assert (default.returns_enabled, default.wholesale_enabled, default.quiet_days) == (True, True, 0)
     shaped = settings_from_args(parse_args(["--no-returns", "--no-wholesale", "--quiet-days", "30"]))
     assert (shaped.returns_enabled, shaped.wholesale_enabled, shaped.quiet_days) == (False, False, 30)
+
+
+def test_the_anonymization_style_option_reaches_the_settings() -> None:
+    assert settings_from_args(parse_args([])).anonymization_style == "null"
+    chosen = settings_from_args(parse_args(["--anonymization-style", "placeholder"]))
+    assert chosen.anonymization_style == "placeholder"
+    with pytest.raises(SystemExit):
+        parse_args(["--anonymization-style", "shredded"])

@@ -111,7 +111,7 @@ def test_injected_server_errors_reach_clients_and_are_counted(empty_sandbox: Run
     assert stats["counts"]["fault:server_error"] == injected
 
 
-@pytest.mark.parametrize("style", ["seconds", "http_date", "epoch"])
+@pytest.mark.parametrize("style", ["seconds", "http_date", "epoch", "iso8601"])
 def test_retry_after_formats_never_announce_an_earlier_time(style: str) -> None:
     now = 1_800_000_000.0
     value = retry_after_value(2.2, style, wall_clock=now)  # type: ignore[arg-type]
@@ -119,5 +119,7 @@ def test_retry_after_formats_never_announce_an_earlier_time(style: str) -> None:
         assert value == "3"
     elif style == "epoch":
         assert int(value) == 1_800_000_003
+    elif style == "iso8601":
+        assert value == "2027-01-15T08:00:03Z"
     else:
         assert parsedate_to_datetime(value).timestamp() == 1_800_000_003

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -23,10 +24,13 @@ def _seconds_until(value: str, style: str) -> float:
         return float(int(value))
     if style == "http_date":
         return parsedate_to_datetime(value).timestamp() - time.time()
+    if style == "iso8601":
+        assert value.endswith("Z")
+        return datetime.fromisoformat(value).timestamp() - time.time()
     return int(value) - time.time()
 
 
-@pytest.mark.parametrize("style", ["seconds", "http_date", "epoch"])
+@pytest.mark.parametrize("style", ["seconds", "http_date", "epoch", "iso8601"])
 def test_429_with_retry_after_and_a_retry_before_then_is_refused_again(
     sandbox_factory: SandboxFactory, style: str
 ) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from pipelines.anonymized import is_anonymized
 from warehouse.registry import BuildParams, table
 from warehouse.tables.money_and_time import MONEY, local_date, money
 
@@ -17,7 +18,11 @@ COLUMNS = {
         "SHA-256 hex of the trimmed, lower-cased email; empty for an anonymized customer. A guest and a "
         "registered customer may share an email: they are two customers."
     ),
-    "is_anonymized": "True when Centra has anonymized the customer: email, first name and last name all empty.",
+    "is_anonymized": (
+        "True when Centra has anonymized the customer: email empty or a placeholder "
+        "(anonymized-…@anonymized.invalid and the like) and first and last name empty or placeholders "
+        "(pipelines/anonymized.py); such a customer's email is empty here."
+    ),
     "first_order_at": "created_at (UTC) of the customer's first non-cancelled order; empty without orders.",
     "last_order_at": "created_at (UTC) of the customer's latest non-cancelled order; empty without orders.",
     "orders_count": "Number of the customer's non-cancelled orders; 0 without orders.",
@@ -65,10 +70,13 @@ def dim_customers(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl
         .join(lifetime, on="customer_id", how="left")
         .join(first_orders, on="customer_id", how="left")
         .with_columns(
-            customer_email(pl.col("email"), params).alias("email"),
-            pl.all_horizontal(pl.col(name).is_null() for name in ("email", "first_name", "last_name")).alias(
-                "is_anonymized"
-            ),
+            is_anonymized(pl.col("email"), pl.col("first_name"), pl.col("last_name")).alias("is_anonymized")
+        )
+        .with_columns(
+            pl.when(pl.col("is_anonymized"))
+            .then(pl.lit(None, pl.String))
+            .otherwise(customer_email(pl.col("email"), params))
+            .alias("email"),
             pl.col("orders_count").fill_null(0),
             pl.col("units").fill_null(0),
             pl.col("returned_units").fill_null(0),

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pipelines.centra.reconcile.windows import Window
+from pipelines.privacy import forget_customers
 
 CHUNK = 500  # keys per IN list
 
@@ -162,8 +163,13 @@ class WarehouseSide:
             for child in ORDER_CHILDREN:
                 self._delete(child, f"order_number IN ({listed})")
             return self._delete("orders", f"order_number IN ({listed})")
-        if family == "customers":
-            return self._delete("customers", f"customer_id IN ({listed})")
+        if family == "customers":  # deleted under GDPR: no trace of them stays (pipelines/privacy.py)
+            if not self.has("customers"):
+                return 0
+            held = int(self.sql.execute_sql(
+                f"SELECT count(*) FROM {self._name('customers')} WHERE customer_id IN ({listed})")[0][0])  # fmt: skip
+            forget_customers(self.sql.native_connection, ids)
+            return held
         if family == "accounts":
             self._delete("buyers", f"account_id IN ({listed})")
             return self._delete("accounts", f"account_id IN ({listed})")
