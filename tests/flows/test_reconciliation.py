@@ -21,6 +21,7 @@ from sandbox.changes import ChangeSet
 from sandbox.server import RunningSandbox
 from tests.flows.conftest import point_at
 from tests.pipelines.loading_support import GENEROUS_QUOTAS
+from tests.reliability.secrets_scan import cells_containing, files_containing
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 SandboxFactory = Callable[..., AbstractContextManager[RunningSandbox]]
@@ -224,12 +225,14 @@ def test_deletes_and_a_late_import_in_centra_leave_the_warehouse_equal_after_the
     with sandbox_factory(quotas=GENEROUS_QUOTAS) as sandbox:
         point_at(monkeypatch, sandbox)
         assert _run(warehouse, sandbox).succeeded
+        known = dict(_rows(warehouse, "SELECT customer_id, email FROM centra_raw.customers"))
         changes = sandbox.control.apply_change_set(
             ChangeSet(seed=5, late_imports=2, deleted_orders=2, deleted_variants=1, deleted_customers=1,
                       deleted_accounts=1)
         )  # fmt: skip
         plain = _run(warehouse, sandbox)
         held = _warehouse_keys(warehouse)
+        emails = [known[customer] for customer in changes.deleted_customer_ids if known.get(customer)]
         nightly = _run(warehouse, sandbox, reconcile=True)
         truth = {name: _truth(sandbox, sql) for name, sql in SANDBOX_KEYS.items()}
     assert plain.succeeded, plain.failure_reasons()
@@ -254,6 +257,11 @@ def test_deletes_and_a_late_import_in_centra_leave_the_warehouse_equal_after_the
     assert fct == truth["orders"]
     sizes = {row[0] for row in _rows(published, "SELECT size_id FROM reporting.dim_products")}
     assert not set(changes.deleted_size_ids) & sizes
+    # the customer deleted under GDPR: in no table of the warehouse or the snapshot, no file of dlt's folder
+    assert emails
+    assert cells_containing(warehouse, emails) == []
+    assert cells_containing(published, emails) == []
+    assert files_containing(tmp_path / ".centra.dlt", emails) == []
 
 
 def test_an_order_centra_reports_deleted_leaves_the_warehouse_in_the_next_plain_run(

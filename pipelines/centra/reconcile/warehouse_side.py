@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from pipelines.centra.reconcile.windows import Window
-from pipelines.privacy import forget_customers
 
 CHUNK = 500  # keys per IN list
 
@@ -168,6 +167,8 @@ class WarehouseSide:
                 return 0
             held = int(self.sql.execute_sql(
                 f"SELECT count(*) FROM {self._name('customers')} WHERE customer_id IN ({listed})")[0][0])  # fmt: skip
+            from pipelines.privacy import forget_customers  # privacy imports tables, whose package imports us
+
             forget_customers(self.sql.native_connection, ids)
             return held
         if family == "accounts":
