@@ -43,7 +43,7 @@ ROOTS_AND_PATHS = (
     "Query.orders", "Query.returns", "Query.customers", "Query.products", "Query.productVariants",
     "Query.warehouses", "Query.stores", "Query.markets", "Query.pricelists", "Query.countries",
     "Query.brands", "Query.collections", "Query.sizeCharts", "Query.counters", "Query.currencies",
-    "Query.rateLimits", "Order.shipments", "Shipment.lines", "Return.lines",
+    "Query.rateLimits", "Counters.products", "Order.shipments", "Shipment.lines", "Return.lines",
     "DirectToConsumerOrder.shipments", "WholesaleReturn.order", "DirectToConsumerShipment.lines"
 )  # fmt: skip
 # Fields the reference does not document, and the parts of the API the minimal schema leaves out.
