@@ -65,8 +65,9 @@ def build_accounts(
 ) -> tuple[Accounts, list[dict[str, Any]], list[dict[str, Any]]]:
     """Accounts with their buyers, plus the rows for the `accounts` and `buyers` tables.
 
-    Ids start at `first_id`/`first_buyer_id`. `prospects`: accounts registered in [start, end) that have not
-    ordered yet, numbered after the trading accounts (ids follow creation time, as Centra's do)."""
+    Ids start at `first_id`/`first_buyer_id`. `prospects`: accounts registered in [start, end), numbered
+    after the trading accounts (ids follow creation time, as Centra's do), not yet approved (INACTIVE, so
+    change sets place no order for them) and without orders."""
     created_times = sorted(
         rng.randrange(start, end)
         if prospects
@@ -119,7 +120,11 @@ def build_accounts(
             {
                 "account_id": account_id,
                 "name": name,
-                "status": "ACTIVE" if account_id == first_id or rng.random() < 0.9 else "INACTIVE",
+                "status": "INACTIVE"
+                if prospects
+                else "ACTIVE"
+                if account_id == first_id or rng.random() < 0.9
+                else "INACTIVE",
                 "market_id": info.market_id,
                 "pricelist_id": info.pricelist_id,
                 "discount_percent": info.discount_basis_points,
