@@ -19,12 +19,12 @@ and the events Centra would queue are emitted through `sandbox.events.emit`:
 | reopened_returns      | completed returns un-completed         | Return UPDATED, Order UPDATED                       |
 | deleted_shipments     | unshipped shipments deleted            | Shipment DELETED, Order UPDATED                     |
 | cancelled_orders      | unshipped orders cancelled whole       | Order UPDATED                                       |
-| late_imports          | orders + lines with an old createdAt, new numbers, updated now; SHIPPED (+ shipment) or CONFIRMED | Order CREATED |
-| deleted_orders        | orders with lines, shipments (+ lines), returns (+ lines) deleted | Order DELETED                  |
-| deleted_variants      | variants with sizes, prices, stock deleted; product touched | ProductVariant DELETED, ProductSize DELETED, Product UPDATED |
-| deleted_products      | products with variants, sizes, prices, stock deleted | Product DELETED, ProductVariant DELETED       |
-| deleted_customers     | customers without orders deleted (GDPR) | Customer DELETED                                    |
-| deleted_accounts      | wholesale accounts without orders deleted with their buyers | Account DELETED                  |
+| late_imports          | orders + lines, old createdAt, new numbers | Order CREATED (SHIPPED + shipment, or CONFIRMED) |
+| deleted_orders        | orders, lines, shipments, returns      | Order DELETED                                       |
+| deleted_variants      | variants, sizes, prices, stock         | ProductVariant/ProductSize DELETED, Product UPDATED |
+| deleted_products      | products, variants, sizes, prices, stock | Product DELETED, ProductVariant DELETED           |
+| deleted_customers     | customers without orders (GDPR)        | Customer DELETED                                    |
+| deleted_accounts      | accounts without orders, their buyers  | Account DELETED                                     |
 
 Deletions never remove the row with the highest id (or order number) of its table, so no id is handed out
 twice; what they prefer and why is in `generator/deletions.py`.
