@@ -46,6 +46,10 @@ async def truth(request: Request) -> Response:
     return JSONResponse(_control(request).truth())
 
 
+async def key_truth(request: Request) -> Response:
+    return JSONResponse(_control(request).key_truth().to_json())
+
+
 async def clock(request: Request) -> Response:
     body = await _json(request)
     return JSONResponse({"now": _control(request).advance_clock(float(body.get("advance_seconds", 0)))})
@@ -94,6 +98,7 @@ def create_app(state: SandboxState) -> Starlette:
         Mount(f"/api/{plugin_uri}", routes=order_api_routes()),
         Route(f"{CONTROL_PREFIX}/health", health),
         Route(f"{CONTROL_PREFIX}/truth", truth),
+        Route(f"{CONTROL_PREFIX}/truth/keys", key_truth),
         Route(f"{CONTROL_PREFIX}/clock", clock, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/change-set", change_set, methods=["POST"]),
         Route(f"{CONTROL_PREFIX}/faults", faults, methods=["POST", "DELETE"]),

@@ -19,11 +19,15 @@ and the events Centra would queue are emitted through `sandbox.events.emit`:
 | reopened_returns      | completed returns un-completed         | Return UPDATED, Order UPDATED                       |
 | deleted_shipments     | unshipped shipments deleted            | Shipment DELETED, Order UPDATED                     |
 | cancelled_orders      | unshipped orders cancelled whole       | Order UPDATED                                       |
-| late_imports          | orders + lines created ~200 days back  | Order CREATED                                       |
-| deleted_orders        | orders with lines, shipments, returns  | Order DELETED                                       |
-| deleted_variants      | variants with sizes, prices, stock     | ProductVariant DELETED, ProductSize DELETED, Product UPDATED |
+| late_imports          | orders + lines, old createdAt, new numbers | Order CREATED (SHIPPED + shipment, or CONFIRMED) |
+| deleted_orders        | orders, lines, shipments, returns      | Order DELETED                                       |
+| deleted_variants      | variants, sizes, prices, stock         | ProductVariant/ProductSize DELETED, Product UPDATED |
+| deleted_products      | products, variants, sizes, prices, stock | Product DELETED, ProductVariant DELETED           |
 | deleted_customers     | customers without orders (GDPR)        | Customer DELETED                                    |
-| deleted_accounts      | accounts with their buyers             | Account DELETED                                     |
+| deleted_accounts      | accounts without orders, their buyers  | Account DELETED                                     |
+
+Deletions never remove the row with the highest id (or order number) of its table, so no id is handed out
+twice; what they prefer and why is in `generator/deletions.py`.
 """
 
 from __future__ import annotations
@@ -39,9 +43,10 @@ from sandbox.generator.deletions import (
     delete_accounts,
     delete_customers,
     delete_orders,
+    delete_products,
     delete_variants,
-    import_late_orders,
 )
+from sandbox.generator.late_imports import import_late_orders
 from sandbox.generator.later_changes import (
     cancel_orders,
     complete_returns,
@@ -76,12 +81,13 @@ class ChangeSet:
     reopened_returns: int = 0  # completed returns un-completed
     deleted_shipments: int = 0  # shipments deleted before they shipped
     cancelled_orders: int = 0  # unshipped orders cancelled whole
-    late_imports: int = 0  # orders imported now with an old createdAt (sandbox/generator/deletions.py)
+    late_imports: int = 0  # orders imported now with a createdAt about `late_import_age_days` back
     late_import_age_days: int = 200
-    deleted_orders: int = 0
-    deleted_variants: int = 0  # with their sizes, prices and stock
-    deleted_customers: int = 0  # customers without orders, deleted under GDPR
-    deleted_accounts: int = 0  # with their buyers
+    deleted_orders: int = 0  # orders deleted with everything keyed by them
+    deleted_variants: int = 0  # variants deleted with their sizes, prices and stock
+    deleted_products: int = 0  # whole products deleted
+    deleted_customers: int = 0  # customers without orders deleted (GDPR)
+    deleted_accounts: int = 0  # wholesale accounts without orders deleted with their buyers
 
 
 @dataclass
@@ -104,6 +110,7 @@ class ChangeSetResult:
     deleted_order_numbers: list[int] = field(default_factory=list)
     deleted_variant_ids: list[int] = field(default_factory=list)
     deleted_size_ids: list[int] = field(default_factory=list)
+    deleted_product_ids: list[int] = field(default_factory=list)
     deleted_customer_ids: list[int] = field(default_factory=list)
     deleted_account_ids: list[int] = field(default_factory=list)
     deleted_buyer_ids: list[int] = field(default_factory=list)
@@ -138,6 +145,9 @@ def apply_change_set(state: SandboxState, change_set: ChangeSet) -> ChangeSetRes
     )
     with state.store.transaction():
         result.new_order_numbers = add_orders(ctx, change_set.new_orders, change_set.new_order_lines)
+        result.late_import_order_numbers = import_late_orders(
+            ctx, change_set.late_imports, change_set.late_import_age_days
+        )
         result.status_changed_order_numbers = move_orders(
             ctx, change_set.status_changes, change_set.old_order_age_days
         )
@@ -155,14 +165,20 @@ def apply_change_set(state: SandboxState, change_set: ChangeSet) -> ChangeSetRes
         result.reopened_return_ids = reopen_returns(ctx, change_set.reopened_returns)
         result.deleted_shipment_ids = delete_unshipped_shipments(ctx, change_set.deleted_shipments)
         result.cancelled_order_numbers = cancel_orders(ctx, change_set.cancelled_orders)
-        result.late_import_order_numbers = import_late_orders(
-            ctx, change_set.late_imports, change_set.late_import_age_days
+        result.deleted_order_numbers = delete_orders(
+            ctx,
+            change_set.deleted_orders,
+            keep={
+                *result.new_order_numbers,
+                *result.late_import_order_numbers,
+                *result.status_changed_order_numbers,
+                *result.cancelled_order_numbers,
+            },
         )
-        touched = set(result.new_order_numbers) | set(result.late_import_order_numbers)
-        result.deleted_order_numbers = delete_orders(ctx, change_set.deleted_orders, touched)
         result.deleted_variant_ids, result.deleted_size_ids = delete_variants(
             ctx, change_set.deleted_variants
         )
+        result.deleted_product_ids = delete_products(ctx, change_set.deleted_products)
         result.deleted_customer_ids = delete_customers(ctx, change_set.deleted_customers)
         result.deleted_account_ids, result.deleted_buyer_ids = delete_accounts(
             ctx, change_set.deleted_accounts

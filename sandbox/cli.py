@@ -45,6 +45,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="serve the older names: ProductSize.GTIN, Customer.sex, AppliedDiscount.discount",
     )
+    parser.add_argument(
+        "--no-counters-where",
+        action="store_true",
+        help="counters { orders customers products returns } take no where argument",
+    )
     parser.add_argument("--timezone", default="Europe/Stockholm", help="the instance's timezone")
     parser.add_argument("--no-returns", action="store_true", help="a shop that has had no returns")
     parser.add_argument(
@@ -76,6 +81,7 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         customer_updated_at=args.customer_updated_at,
         minimal_schema=args.minimal_schema,
         legacy_names=args.legacy_names,
+        counters_where=not args.no_counters_where,
         timezone=args.timezone,
         returns_enabled=not args.no_returns,
         wholesale_enabled=not args.no_wholesale,

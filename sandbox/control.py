@@ -11,6 +11,7 @@ from sandbox.faults import FaultPlan
 from sandbox.generator.anonymization import restyle
 from sandbox.settings import RateLimitQuotas
 from sandbox.state import SandboxState
+from sandbox.truth import SandboxTruth, truth
 
 # Variants of uncertain Centra behaviour that may be switched on a running sandbox.
 SWITCHABLE_SETTINGS = frozenset(
@@ -18,7 +19,7 @@ SWITCHABLE_SETTINGS = frozenset(
         "order_updated_at", "customer_updated_at", "events_enabled", "unknown_token_response",
         "retry_after_format", "rate_limit_body", "app_version", "legacy_catalog_offsets",
         "removed_fields", "renamed_enum_values", "added_fields", "max_limit",
-        "minimal_schema", "legacy_names", "anonymization_style",
+        "minimal_schema", "legacy_names", "anonymization_style", "counters_where",
     }
 )  # fmt: skip
 
@@ -61,6 +62,10 @@ class SandboxControl:
     def truth(self) -> dict[str, int]:
         """Row counts of every entity table."""
         return self.state.store.counts()
+
+    def key_truth(self) -> SandboxTruth:
+        """The keys themselves: orders by local created day, customers, accounts, buyers, catalog, returns."""
+        return truth(self.state)
 
     def stats(self) -> dict[str, object]:
         return self.state.stats.snapshot()

@@ -114,6 +114,9 @@ class SandboxSettings:
     # fields (ProductSize.GTIN, Customer.sex, AppliedDiscount.discount) instead of the current ones.
     minimal_schema: bool = False
     legacy_names: bool = False
+    # `counters { orders(where: …) }` and its siblings take a `where` (reference: [I] for orders, [C] for
+    # products); off: the Counters fields take no argument and count everything the token sees.
+    counters_where: bool = True
 
     def tokens(self) -> dict[str, TokenSpec]:
         """Every token the instance accepts, by token text."""

@@ -3,7 +3,9 @@
 `generate` fills every entity table of the store (not the events tables) with a Swedish fashion brand's two
 years of trade ending at `settings.now`: reference data (`reference`), the catalog and stock (`catalog`),
 wholesale accounts (`wholesale`), customers (`customers`), orders (`orders`) moved through their lifecycle
-(`lifecycle`) and anonymized customers (`anonymization`). Nothing reads the wall clock; every random choice
+(`lifecycle`), anonymized customers (`anonymization`) and, last, wholesale prospects: accounts that
+registered but never ordered (so a GDPR-style account deletion has a realistic candidate; their stream is
+their own, so every other row is the one the same seed gave before they existed). Nothing reads the wall clock; every random choice
 comes from `random.Random` streams derived from `settings.seed`, so the stream for the catalog does not
 shift when the order count changes. Orders stream through bounded buffers, keeping memory flat for 1M orders.
 """
@@ -25,7 +27,7 @@ from sandbox.generator.sequences import IdSequences
 from sandbox.generator.sequencing import CreationOrder
 from sandbox.generator.timeline import DAY, order_times, window
 from sandbox.generator.wholesale import build_accounts
-from sandbox.settings import AnonymizationStyle, SandboxSettings
+from sandbox.settings import SandboxSettings
 from sandbox.store import Store
 
 SIGNUPS_PER_ORDER = 0.45  # a bit more than the first orders of registered customers: some never order
@@ -51,6 +53,11 @@ def early_signups(orders: int) -> int:
 
 def account_count(orders: int) -> int:
     return min(300, max(8, orders // 500))
+
+
+def prospect_count(orders: int) -> int:
+    """Wholesale accounts with buyers but no order yet (at 500+ orders every trading account has one)."""
+    return max(4, account_count(orders) // 6)
 
 
 def generate(store: Store, settings: SandboxSettings) -> None:
@@ -100,18 +107,20 @@ def generate(store: Store, settings: SandboxSettings) -> None:
     creation_order.release()
     for buffer in buffers.values():
         buffer.flush()
-    _anonymize_some(
-        store,
-        random.Random(f"{seed}:anonymization"),
-        customers.anonymize_ids,
-        end,
-        settings.anonymization_style,
-    )
+    _anonymize_some(store, random.Random(f"{seed}:anonymization"), customers.anonymize_ids, end)
+    if account_total:
+        registered_from = min(
+            end - 1, max(end - 120 * DAY, max(row["created_at"] for row in account_rows) + 1)
+        )
+        _, prospect_rows, prospect_buyers = build_accounts(
+            random.Random(f"{seed}:prospects"), prospect_count(settings.orders), registered_from, end,
+            first_id=len(account_rows) + 1, first_buyer_id=len(buyer_rows) + 1, prospects=True,
+        )  # fmt: skip
+        insert_rows(store, "accounts", prospect_rows)
+        insert_rows(store, "buyers", prospect_buyers)
 
 
-def _anonymize_some(
-    store: Store, rng: random.Random, customer_ids: list[int], end: int, style: AnonymizationStyle
-) -> None:
+def _anonymize_some(store: Store, rng: random.Random, customer_ids: list[int], end: int) -> None:
     """Anonymize the chosen customers a while after their last change (never after the dataset's end)."""
     if not customer_ids:
         return
@@ -128,4 +137,4 @@ def _anonymize_some(
         )
         for i in customer_ids
     ]
-    anonymize(store.connection, customer_ids, times, style)
+    anonymize(store.connection, customer_ids, times)

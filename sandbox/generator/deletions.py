@@ -1,138 +1,176 @@
-"""Changes that make a warehouse diverge unless it reconciles: rows deleted in Centra, orders imported late.
+"""Deletions for change sets: what Centra no longer has, so the warehouse must lose it too.
 
-Centra deletes orders (with their lines, shipments and returns), product variants with their sizes,
-customers (GDPR) and wholesale accounts with their buyers; an import brings orders with an old `createdAt`
-that neither a `createdAt` lookback nor the newest-order watermark reaches. Deleted ids are never handed
-out again (the highest order number is never deleted; new ids continue after the store's maximum).
-Deleted customers and accounts are chosen among those without orders where there are any: Centra keeps
-the order history of its customers (it anonymizes rather than deletes them, reference §B).
+Each step picks its rows with the change set's seed, deletes them with everything keyed by them, and queues
+the DELETED events (the `object` of a DELETED event is null, reference §A10). Two rules hold for all:
+
+- **Ids are never reused.** The row holding the highest id of its table (orders: the highest number) is
+  never deleted, because new rows are numbered `max + 1`.
+- **Order history stays.** Centra keeps orders and invoices: variants and products no order line refers to
+  are preferred (if none is left, order lines keep the deleted ids, and their product fields answer null);
+  customers and accounts are deleted only when they have no order (a customer with orders is anonymized
+  instead, reference §B "anonymize"; an account with orders is left alone).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sandbox.generator.bulk import insert_rows
-from sandbox.generator.catalog_index import CatalogIndex
-from sandbox.generator.customers import CustomerFactory
 from sandbox.generator.order_changes import ChangeContext
-from sandbox.generator.orders import OrderFactory
-from sandbox.generator.sequences import IdSequences
-from sandbox.generator.wholesale import accounts_from_store
-
-DAY_SECONDS = 86_400
 
 
-def _sample(ctx: ChangeContext, sql: str, count: int) -> list[int]:
+def _ids(ctx: ChangeContext, sql: str, params: Iterable[Any] = ()) -> list[int]:
+    return [int(row[0]) for row in ctx.store.connection.execute(sql, list(params)).fetchall()]
+
+
+def _in(keys: Iterable[int]) -> str:
+    """A SQL list of the keys; empty, it holds only -1 (no id), so `NOT IN` keeps every row."""
+    return "(" + (", ".join(str(int(key)) for key in keys) or "-1") + ")"
+
+
+def _prefer(ctx: ChangeContext, preferred: list[int], others: list[int], count: int) -> list[int]:
+    """`count` keys by the seed, from `preferred` first and then from `others`; sorted."""
     if count <= 0:
         return []
-    keys = [int(row[0]) for row in ctx.store.connection.execute(sql).fetchall()]
-    return sorted(ctx.rng.sample(keys, min(count, len(keys))))
+    chosen = ctx.rng.sample(preferred, min(count, len(preferred)))
+    chosen += ctx.rng.sample(others, min(count - len(chosen), len(others)))
+    return sorted(chosen)
 
 
-def _listed(keys: list[int]) -> str:
-    return ", ".join(str(key) for key in keys) or "-1"
-
-
-def import_late_orders(ctx: ChangeContext, count: int, age_days: int) -> list[int]:
-    """DTC orders imported now with a `createdAt` about `age_days` ago (± 2 days), numbered after the last."""
+def delete_orders(ctx: ChangeContext, count: int, keep: Iterable[int] = ()) -> list[int]:
+    """Orders deleted with their lines, shipments (and lines) and returns (and lines): Order DELETED."""
     if count <= 0:
         return []
-    ids = IdSequences.after_store(ctx.store)
-    customer_rows: list[dict[str, Any]] = []
-    customers = CustomerFactory.continuing(
-        ctx.store, ctx.rng, customer_rows.append, ids.customer, ctx.now_epoch
-    )
-    factory = OrderFactory(
-        ctx.rng, ctx.dataset_seed, CatalogIndex.from_store(ctx.store), customers,
-        accounts_from_store(ctx.store, ctx.rng), ids, None,
-    )  # fmt: skip
-    orders, lines = [], []
-    for number in range(ids.order_number, ids.order_number + count):
-        placed = ctx.now_epoch - age_days * DAY_SECONDS + ctx.rng.randint(-2 * DAY_SECONDS, 2 * DAY_SECONDS)
-        built = factory.build(number, placed, wholesale=False)
-        built.order["status"], built.order["is_waiting_for_payment"] = "CONFIRMED", False
-        built.order["updated_at"] = ctx.now
-        orders.append(built.order)
-        lines.extend(built.lines)
-    insert_rows(ctx.store, "customers", customer_rows)
-    insert_rows(ctx.store, "orders", orders)
-    insert_rows(ctx.store, "order_lines", lines)
-    for order in orders:
-        ctx.emit("Order", "CREATED", order["order_number"], order["store_id"], order["market_id"])
-    return [order["order_number"] for order in orders]
-
-
-def delete_orders(ctx: ChangeContext, count: int, keep: set[int]) -> list[int]:
-    numbers = _sample(
+    candidates = _ids(
         ctx,
         "SELECT order_number FROM orders WHERE order_number < (SELECT max(order_number) FROM orders) "
-        f"AND order_number NOT IN ({_listed(sorted(keep))}) ORDER BY 1",
-        count,
+        f"AND order_number NOT IN {_in(keep)} ORDER BY 1",
     )
+    numbers = _prefer(ctx, candidates, [], count)
     for number in numbers:
         order = ctx.order(number)
-        shipments = f"SELECT shipment_id FROM shipments WHERE order_number = {number}"
-        ctx.store.execute(
-            f"DELETE FROM return_lines WHERE return_id IN (SELECT return_id FROM returns WHERE order_number = {number})"
-        )
-        ctx.store.execute(f"DELETE FROM returns WHERE order_number = {number}")
-        ctx.store.execute(f"DELETE FROM shipment_lines WHERE shipment_id IN ({shipments})")
-        ctx.store.execute(f"DELETE FROM shipments WHERE order_number = {number}")
-        ctx.store.execute(f"DELETE FROM order_lines WHERE order_number = {number}")
-        ctx.store.execute(f"DELETE FROM orders WHERE order_number = {number}")
+        for sql in (
+            "DELETE FROM return_lines WHERE return_id IN (SELECT return_id FROM returns WHERE order_number = ?)",
+            "DELETE FROM returns WHERE order_number = ?",
+            "DELETE FROM shipment_lines WHERE shipment_id IN "
+            "(SELECT shipment_id FROM shipments WHERE order_number = ?)",
+            "DELETE FROM shipments WHERE order_number = ?",
+            "DELETE FROM order_lines WHERE order_number = ?",
+            "DELETE FROM orders WHERE order_number = ?",
+        ):
+            ctx.store.execute(sql, [number])
         ctx.emit("Order", "DELETED", number, order["store_id"], order["market_id"])
     return numbers
 
 
-def delete_variants(ctx: ChangeContext, count: int) -> tuple[list[int], list[int]]:
-    """Variants (never a product's only one, never the highest id) with their sizes, prices and stock;
-    ones no order line names first. Returns (variant ids, product size ids)."""
-    candidates = (
-        "SELECT variant_id FROM variants v WHERE variant_id < (SELECT max(variant_id) FROM variants) "
-        "AND (SELECT count(*) FROM variants o WHERE o.product_id = v.product_id) > 1"
+def _delete_variant_rows(ctx: ChangeContext, variant_ids: list[int]) -> list[int]:
+    """Delete the variants with their sizes, prices and stock; return the deleted size ids."""
+    sizes = _ids(
+        ctx, f"SELECT product_size_id FROM product_sizes WHERE variant_id IN {_in(variant_ids)} ORDER BY 1"
     )
-    unsold = f"{candidates} AND variant_id NOT IN (SELECT variant_id FROM order_lines) ORDER BY 1"
-    variants = _sample(ctx, unsold, count) or _sample(ctx, f"{candidates} ORDER BY 1", count)
-    sizes: list[int] = []
-    for variant_id in variants:
-        product_id = ctx.store.scalar("SELECT product_id FROM variants WHERE variant_id = ?", [variant_id])
-        own = [int(row[0]) for row in ctx.store.connection.execute(
-            "SELECT product_size_id FROM product_sizes WHERE variant_id = ? ORDER BY 1", [variant_id]).fetchall()]  # fmt: skip
-        ctx.store.execute(f"DELETE FROM stock WHERE product_size_id IN ({_listed(own)})")
-        ctx.store.execute("DELETE FROM prices WHERE variant_id = ?", [variant_id])
-        ctx.store.execute("DELETE FROM product_sizes WHERE variant_id = ?", [variant_id])
-        ctx.store.execute("DELETE FROM variants WHERE variant_id = ?", [variant_id])
+    ctx.store.execute(f"DELETE FROM stock WHERE product_size_id IN {_in(sizes)}")
+    ctx.store.execute(f"DELETE FROM product_sizes WHERE product_size_id IN {_in(sizes)}")
+    ctx.store.execute(f"DELETE FROM prices WHERE variant_id IN {_in(variant_ids)}")
+    ctx.store.execute(f"DELETE FROM variants WHERE variant_id IN {_in(variant_ids)}")
+    return sizes
+
+
+# Catalog rows that must stay: the highest variant and size ids (their tables' `max + 1` numbering).
+_NEWEST_VARIANTS = (
+    "SELECT max(variant_id) FROM variants UNION SELECT variant_id FROM product_sizes "
+    "WHERE product_size_id = (SELECT max(product_size_id) FROM product_sizes)"
+)
+
+
+def delete_variants(ctx: ChangeContext, count: int) -> tuple[list[int], list[int]]:
+    """Variants deleted with their sizes, prices and stock; the product stays (another variant of it
+    remains) and is touched: ProductVariant DELETED, ProductSize DELETED per size, Product UPDATED.
+    Returns (variant ids, size ids)."""
+    if count <= 0:
+        return [], []
+    base = (
+        "SELECT variant_id FROM variants v WHERE variant_id NOT IN (" + _NEWEST_VARIANTS + ") "
+        "AND (SELECT count(*) FROM variants o WHERE o.product_id = v.product_id) > 1 AND {} EXISTS "
+        "(SELECT 1 FROM order_lines l WHERE l.variant_id = v.variant_id) ORDER BY 1"
+    )
+    chosen = _prefer(ctx, _ids(ctx, base.format("NOT")), _ids(ctx, base.format("")), count)
+    # A product keeps at least one variant: drop choices that would take its last one.
+    left: dict[int, int] = dict(
+        ctx.store.connection.execute("SELECT product_id, count(*) FROM variants GROUP BY 1").fetchall()
+    )
+    variant_ids, size_ids = [], []
+    for variant_id in chosen:
+        product_id = int(
+            ctx.store.scalar("SELECT product_id FROM variants WHERE variant_id = ?", [variant_id])
+        )
+        if left[product_id] <= 1:
+            continue
+        left[product_id] -= 1
+        sizes = _delete_variant_rows(ctx, [variant_id])
         ctx.store.execute("UPDATE products SET updated_at = ? WHERE product_id = ?", [ctx.now, product_id])
         ctx.emit("ProductVariant", "DELETED", variant_id, None, None)
-        for size_id in own:
+        for size_id in sizes:
             ctx.emit("ProductSize", "DELETED", size_id, None, None)
         ctx.emit("Product", "UPDATED", product_id, None, None)
-        sizes.extend(own)
-    return variants, sizes
+        variant_ids.append(variant_id)
+        size_ids.extend(sizes)
+    return variant_ids, size_ids
+
+
+def delete_products(ctx: ChangeContext, count: int) -> list[int]:
+    """Whole products deleted with their variants, sizes, prices and stock: Product DELETED, and
+    ProductVariant DELETED for each of its variants."""
+    if count <= 0:
+        return []
+    base = (
+        "SELECT product_id FROM products p WHERE product_id < (SELECT max(product_id) FROM products) "
+        "AND product_id NOT IN (SELECT product_id FROM variants WHERE variant_id IN ("
+        + _NEWEST_VARIANTS
+        + ")) "
+        "AND {} EXISTS (SELECT 1 FROM order_lines l WHERE l.product_id = p.product_id) ORDER BY 1"
+    )
+    product_ids = _prefer(ctx, _ids(ctx, base.format("NOT")), _ids(ctx, base.format("")), count)
+    for product_id in product_ids:
+        variant_ids = _ids(
+            ctx, "SELECT variant_id FROM variants WHERE product_id = ? ORDER BY 1", [product_id]
+        )
+        _delete_variant_rows(ctx, variant_ids)
+        ctx.store.execute("DELETE FROM products WHERE product_id = ?", [product_id])
+        ctx.emit("Product", "DELETED", product_id, None, None)
+        for variant_id in variant_ids:
+            ctx.emit("ProductVariant", "DELETED", variant_id, None, None)
+    return product_ids
 
 
 def delete_customers(ctx: ChangeContext, count: int) -> list[int]:
-    base = "SELECT customer_id FROM customers WHERE customer_id < (SELECT max(customer_id) FROM customers)"
-    without_orders = (
-        f"{base} AND customer_id NOT IN (SELECT customer_id FROM orders WHERE customer_id IS NOT NULL)"
+    """Customers without orders deleted under GDPR (newsletter sign-ups, registered never-bought):
+    Customer DELETED. Customers with orders are anonymized instead (`anonymized_customers`)."""
+    candidates = _ids(
+        ctx,
+        "SELECT customer_id FROM customers c WHERE customer_id < (SELECT max(customer_id) FROM customers) "
+        "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id) ORDER BY 1",
     )
-    customers = _sample(ctx, f"{without_orders} ORDER BY 1", count)
-    for customer_id in customers:
-        ctx.store.execute("DELETE FROM customers WHERE customer_id = ?", [customer_id])
+    customer_ids = _prefer(ctx, candidates, [], count)
+    ctx.store.execute(f"DELETE FROM customers WHERE customer_id IN {_in(customer_ids)}")
+    for customer_id in customer_ids:
         ctx.emit("Customer", "DELETED", customer_id, 1, None)
-    return customers
+    return customer_ids
 
 
 def delete_accounts(ctx: ChangeContext, count: int) -> tuple[list[int], list[int]]:
-    """Accounts with their buyers (ones without orders first; an account's orders stay, as history)."""
-    base = "SELECT account_id FROM accounts WHERE account_id < (SELECT max(account_id) FROM accounts)"
-    unused = f"{base} AND account_id NOT IN (SELECT account_id FROM orders WHERE account_id IS NOT NULL) ORDER BY 1"
-    accounts = _sample(ctx, unused, count) or _sample(ctx, f"{base} ORDER BY 1", count)
-    buyers = [int(row[0]) for row in ctx.store.connection.execute(
-        f"SELECT buyer_id FROM buyers WHERE account_id IN ({_listed(accounts)}) ORDER BY 1").fetchall()]  # fmt: skip
-    ctx.store.execute(f"DELETE FROM buyers WHERE account_id IN ({_listed(accounts)})")
-    ctx.store.execute(f"DELETE FROM accounts WHERE account_id IN ({_listed(accounts)})")
-    for account_id in accounts:
-        ctx.emit("Account", "DELETED", account_id, None, None)
-    return accounts, buyers
+    """Wholesale accounts without orders deleted with their buyers: Account DELETED (the sandbox's guess
+    at an event type for accounts, after the webhook plugin's `account` type; Centra's enum is not fully
+    documented) and no Buyer event (no such type). Returns (account ids, buyer ids)."""
+    candidates = _ids(
+        ctx,
+        "SELECT account_id FROM accounts a WHERE account_id < (SELECT max(account_id) FROM accounts) "
+        "AND account_id NOT IN (SELECT account_id FROM buyers WHERE buyer_id = (SELECT max(buyer_id) FROM buyers)) "
+        "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.account_id = a.account_id) ORDER BY 1",
+    )
+    account_ids = _prefer(ctx, candidates, [], count)
+    buyer_ids = _ids(ctx, f"SELECT buyer_id FROM buyers WHERE account_id IN {_in(account_ids)} ORDER BY 1")
+    ctx.store.execute(f"DELETE FROM buyers WHERE account_id IN {_in(account_ids)}")
+    ctx.store.execute(f"DELETE FROM accounts WHERE account_id IN {_in(account_ids)}")
+    for account_id in account_ids:
+        ctx.emit("Account", "DELETED", account_id, 2, None)
+    return account_ids, buyer_ids

@@ -133,7 +133,7 @@ def move_orders(ctx: ChangeContext, count: int, old_age_days: int) -> list[int]:
             if status == "PROCESSING":
                 _create_shipment(ctx, order, shipped=False)
             elif status == "SHIPPED":
-                _ship_everything(ctx, order)
+                ship_everything(ctx, order)
         ctx.store.execute(
             "UPDATE orders SET status = ?, is_on_hold = ?, "
             "is_waiting_for_payment = is_waiting_for_payment AND ? WHERE order_number = ?",
@@ -169,7 +169,7 @@ def _create_shipment(ctx: ChangeContext, order: dict[str, Any], shipped: bool) -
     insert_rows(ctx.store, "shipment_lines", shipment_line_rows(ids, shipment["shipment_id"], lines))
 
 
-def _ship_everything(ctx: ChangeContext, order: dict[str, Any]) -> None:
+def ship_everything(ctx: ChangeContext, order: dict[str, Any]) -> None:
     """Complete the order's open shipments (creating one for anything not yet in a shipment)."""
     _create_shipment(ctx, order, shipped=True)
     open_shipments = ctx.store.rows(

@@ -126,6 +126,10 @@ class OrderFactory:
             return self._wholesale(order_number, at, account)
         return self._dtc(order_number, at, self.customers.for_order(at))
 
+    def build_for_customer(self, order_number: int, at: int, person: Person) -> BuiltOrder:
+        """A DTC order of the given (existing) customer, e.g. one imported late with an old date."""
+        return self._dtc(order_number, at, person)
+
     def _dtc(self, order_number: int, at: int, person: Person) -> BuiltOrder:
         rng = self.rng
         country = person.address.country_code

@@ -55,11 +55,23 @@ class Accounts:
 
 
 def build_accounts(
-    rng: random.Random, count: int, start: int, end: int
+    rng: random.Random,
+    count: int,
+    start: int,
+    end: int,
+    first_id: int = 1,
+    first_buyer_id: int = 1,
+    prospects: bool = False,
 ) -> tuple[Accounts, list[dict[str, Any]], list[dict[str, Any]]]:
-    """Accounts with their buyers, plus the rows for the `accounts` and `buyers` tables."""
+    """Accounts with their buyers, plus the rows for the `accounts` and `buyers` tables.
+
+    Ids start at `first_id`/`first_buyer_id`. `prospects`: accounts registered in [start, end), numbered
+    after the trading accounts (ids follow creation time, as Centra's do), not yet approved (INACTIVE, so
+    change sets place no order for them) and without orders."""
     created_times = sorted(
-        start - rng.randrange(30 * DAY, 700 * DAY)
+        rng.randrange(start, end)
+        if prospects
+        else start - rng.randrange(30 * DAY, 700 * DAY)
         if i == 0 or rng.random() < 0.7
         else rng.randrange(start, end)
         for i in range(count)
@@ -67,7 +79,7 @@ def build_accounts(
     accounts: list[AccountInfo] = []
     account_rows: list[dict[str, Any]] = []
     buyer_rows: list[dict[str, Any]] = []
-    for account_id, created in enumerate(created_times, start=1):
+    for account_id, created in enumerate(created_times, start=first_id):
         market = rng.choices([m for m in MARKETS if m.store_id == 2], weights=[0.6, 0.4])[0]
         country = rng.choice(market.countries)
         city = rng.choice(PEOPLE[country].cities)
@@ -75,7 +87,7 @@ def build_accounts(
         domain = f"{email_part(city)}-shop{account_id}.example"
         buyers = []
         for _ in range(rng.choice((1, 1, 2, 3))):
-            buyer_id = len(buyer_rows) + 1
+            buyer_id = first_buyer_id + len(buyer_rows)
             first, last = rng.choice(PEOPLE[country].first_names), rng.choice(PEOPLE[country].last_names)
             buyer = Buyer(buyer_id, first, last, f"{email_part(first)}.{email_part(last)}@{domain}")
             buyers.append(buyer)
@@ -108,7 +120,11 @@ def build_accounts(
             {
                 "account_id": account_id,
                 "name": name,
-                "status": "ACTIVE" if account_id == 1 or rng.random() < 0.9 else "INACTIVE",
+                "status": "INACTIVE"
+                if prospects
+                else "ACTIVE"
+                if account_id == first_id or rng.random() < 0.9
+                else "INACTIVE",
                 "market_id": info.market_id,
                 "pricelist_id": info.pricelist_id,
                 "discount_percent": info.discount_basis_points,

@@ -4,7 +4,9 @@ Complexity (Centra does not publish its formula; reference §A9 gives the shape)
 1; a list multiplies the cost of its subtree by the number of rows it may return — its `limit`/`first`/
 `last`, else its declared default (20), else a small fixed factor for lists documented as "all elements";
 the stock quantities other than `freeToAllocateQuantity` are expensive scalars, FTA is free; `rateLimits`
-costs a flat 10. So nesting × limit grows fast, and flattening nested lists cuts the cost, as in Centra.
+costs a flat 10; each `counters` field costs `COUNTER_COST` (10: one number, however many rows it counts,
+so a reconciliation asking ~100 aliased counts in one request pays ~1,000, against ~76,000 for one page of
+200 orders of the §A11 template). So nesting × limit grows fast, and flattening nested lists cuts the cost, as in Centra.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from sandbox.graphql_api.permissions import ROOT_TYPES, required_permission
 ALL_ELEMENTS_FACTOR = 5
 CONNECTION_DEFAULT_SIZE = 20
 EXPENSIVE_SCALAR_COST = 10
+COUNTER_COST = 10
 FIXED_COSTS = {"Query.rateLimits": 10}
 STOCK_QUANTITIES = (
     "physicalQuantity", "allocatedQuantity", "demandQuantity", "unshippedQuantity", "availableNowQuantity",
@@ -51,6 +54,7 @@ FIELD_COSTS = {
     },
     "Stock.freeToAllocateQuantity": 0,
     "StockTotals.freeToAllocateQuantity": 0,
+    **{f"Counters.{name}": COUNTER_COST for name in ("orders", "customers", "products", "returns")},
 }
 # The sandbox's own removal dates for its deprecated fields (Centra announces one per deprecation).
 REMOVAL_DATES = {"GTIN": "2026-12-31", "currencyBaseRate": "2026-12-31"}

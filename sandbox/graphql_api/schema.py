@@ -12,6 +12,9 @@ answers null.
 Two variants reshape the whole schema (graphql_api/variants.py): settings.minimal_schema serves the
 documented core only, settings.legacy_names the older names of renamed fields. They combine with each other
 and with the ones above.
+
+settings.counters_where off: the `Counters` fields take no `where` (an instance where the inferred
+`counters.orders(where:)` does not exist); each then counts everything the token may see.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ def build_schema(
     added_fields: frozenset[str] = frozenset(),
     minimal_schema: bool = False,
     legacy_names: bool = False,
+    counters_where: bool = True,
 ) -> GraphQLSchema:
     parts = ["schema.graphql"]
     if order_updated_at:
@@ -81,6 +85,8 @@ def build_schema(
     type_defs = [(SCHEMA_DIR / part).read_text(encoding="utf-8") for part in parts]
     if legacy_names:  # the renamed fields are all in the base SDL
         type_defs[0] = legacy_sdl(type_defs[0])
+    if not counters_where:
+        type_defs[0] = _in_block(type_defs[0], "Counters", _without_arguments)
     type_defs = [_drift(sdl, renamed_enum_values, added_fields) for sdl in type_defs]
     renamed: dict[str, dict[str, str]] = {}
     for enum, old, new in renamed_enum_values:
@@ -120,6 +126,10 @@ def _add_field(body: str, field: str) -> str:
     return body + f"  {field}: String\n"
 
 
+def _without_arguments(body: str) -> str:
+    return re.sub(r"\([^)]*\)", "", body)
+
+
 def _in_block(sdl: str, name: str, edit: Callable[[str], str]) -> str:
     """Apply `edit` to the body of `type|interface|enum|input <name> ... { body }` when the SDL has it."""
     pattern = re.compile(rf"(?m)^((?:type|interface|enum|input) {name}\b[^{{]*\{{\n)(.*?)(^\}})", re.S)
@@ -135,4 +145,5 @@ def schema_for(settings: SandboxSettings) -> GraphQLSchema:
         frozenset(settings.added_fields),
         settings.minimal_schema,
         settings.legacy_names,
+        settings.counters_where,
     )

@@ -71,8 +71,10 @@ MINIMAL_SCHEMA_KEPT: frozenset[str] = frozenset(
         # People §A8.1, §A8.4 [C: DTC, ERP, B2B]. Customer.updatedAt: [?] in §A8.4, §E4; only the
         # customer_updated_at variant has it, and then it stays (the pipeline filters by it where offered).
         "Customer.id", "Customer.updatedAt", "Account.id", "Buyer.id",
-        # §A5 [C: PIM, AUTH]
-        "Counters.orders", "Counters.customers",
+        # §A5: counters.products(where: ProductFilter) [C: PIM]; counters.orders and counters.customers
+        # "filtered by storeId" [C: AUTH], read as a `where` (its other fields, e.g. createdAt, are [I] but the
+        # filter input stays whole, as every input does). counters.returns is not documented: it leaves.
+        "Counters.orders", "Counters.customers", "Counters.products",
         # Catalog §A8.5 [C: PIM]
         "Product.id", "Product.updatedAt", "Product.variants",
         "ProductVariant.id", "ProductVariant.updatedAt", "ProductVariant.product", "ProductVariant.productSizes",

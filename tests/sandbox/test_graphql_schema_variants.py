@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import validate_schema
+from graphql import GraphQLObjectType, validate_schema
 
 from sandbox.cli import parse_args, settings_from_args
 from sandbox.graphql_api.schema import build_schema
@@ -43,7 +43,7 @@ ROOTS_AND_PATHS = (
     "Query.orders", "Query.returns", "Query.customers", "Query.products", "Query.productVariants",
     "Query.warehouses", "Query.stores", "Query.markets", "Query.pricelists", "Query.countries",
     "Query.brands", "Query.collections", "Query.sizeCharts", "Query.counters", "Query.currencies",
-    "Query.rateLimits", "Order.shipments", "Shipment.lines", "Return.lines",
+    "Query.rateLimits", "Counters.products", "Order.shipments", "Shipment.lines", "Return.lines",
     "DirectToConsumerOrder.shipments", "WholesaleReturn.order", "DirectToConsumerShipment.lines"
 )  # fmt: skip
 # Fields the reference does not document, and the parts of the API the minimal schema leaves out.
@@ -380,15 +380,26 @@ def test_the_variants_switch_through_the_control_endpoint(client: GraphQL, sandb
 
 
 def test_every_combination_of_schema_variants_is_a_valid_schema() -> None:
-    for order_updated_at, customer_updated_at, minimal, legacy in itertools.product((False, True), repeat=4):
+    for combination in itertools.product((False, True), repeat=5):
+        order_updated_at, customer_updated_at, minimal, legacy, counters_where = combination
         schema = build_schema(
-            order_updated_at, customer_updated_at, minimal_schema=minimal, legacy_names=legacy
+            order_updated_at,
+            customer_updated_at,
+            minimal_schema=minimal,
+            legacy_names=legacy,
+            counters_where=counters_where,
         )
-        assert validate_schema(schema) == [], (order_updated_at, customer_updated_at, minimal, legacy)
+        assert validate_schema(schema) == [], combination
+        counters = schema.type_map["Counters"]
+        assert isinstance(counters, GraphQLObjectType)
+        assert {name for name, field in counters.fields.items() if "where" in field.args} == (
+            set(counters.fields) if counters_where else set()
+        ), combination
 
 
 def test_the_cli_flags_set_the_variants() -> None:
     assert settings_from_args(parse_args(["--minimal-schema", "--legacy-names"])).minimal_schema is True
     assert settings_from_args(parse_args(["--legacy-names"])).legacy_names is True
     plain = settings_from_args(parse_args([]))
-    assert (plain.minimal_schema, plain.legacy_names) == (False, False)
+    assert (plain.minimal_schema, plain.legacy_names, plain.counters_where) == (False, False, True)
+    assert settings_from_args(parse_args(["--no-counters-where"])).counters_where is False
