@@ -27,7 +27,7 @@ from sandbox.generator.sequences import IdSequences
 from sandbox.generator.sequencing import CreationOrder
 from sandbox.generator.timeline import DAY, order_times, window
 from sandbox.generator.wholesale import build_accounts
-from sandbox.settings import SandboxSettings
+from sandbox.settings import AnonymizationStyle, SandboxSettings
 from sandbox.store import Store
 
 SIGNUPS_PER_ORDER = 0.45  # a bit more than the first orders of registered customers: some never order
@@ -107,7 +107,13 @@ def generate(store: Store, settings: SandboxSettings) -> None:
     creation_order.release()
     for buffer in buffers.values():
         buffer.flush()
-    _anonymize_some(store, random.Random(f"{seed}:anonymization"), customers.anonymize_ids, end)
+    _anonymize_some(
+        store,
+        random.Random(f"{seed}:anonymization"),
+        customers.anonymize_ids,
+        end,
+        settings.anonymization_style,
+    )
     if account_total:
         registered_from = min(
             end - 1, max(end - 120 * DAY, max(row["created_at"] for row in account_rows) + 1)
@@ -120,7 +126,9 @@ def generate(store: Store, settings: SandboxSettings) -> None:
         insert_rows(store, "buyers", prospect_buyers)
 
 
-def _anonymize_some(store: Store, rng: random.Random, customer_ids: list[int], end: int) -> None:
+def _anonymize_some(
+    store: Store, rng: random.Random, customer_ids: list[int], end: int, style: AnonymizationStyle
+) -> None:
     """Anonymize the chosen customers a while after their last change (never after the dataset's end)."""
     if not customer_ids:
         return
@@ -137,4 +145,4 @@ def _anonymize_some(store: Store, rng: random.Random, customer_ids: list[int], e
         )
         for i in customer_ids
     ]
-    anonymize(store.connection, customer_ids, times)
+    anonymize(store.connection, customer_ids, times, style)
