@@ -307,8 +307,8 @@ STOCK = TableSpec(
 
 RECONCILIATION_CHECKS = TableSpec(
     "reconciliation_checks",
-    "one row per family × period last checked against Centra (a local month that matched, else its days; "
-    "`all` for families counted whole)",
+    "one row per family × period last checked against Centra (a local day, or `all` for families counted "
+    "whole)",
     ("family", "period"),
     _cols(
         "family:text period:text grain:text day:date period_end:date centra_count:bigint "

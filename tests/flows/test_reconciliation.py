@@ -120,7 +120,7 @@ def test_the_nightly_run_repairs_a_warehouse_tampered_with_by_hand(
     assert reported
     assert all(row[2] for row in reported), reported
     assert {row[0] for row in reported} == set(by_family)
-    assert ("orders", "month") in {(row[0], row[1]) for row in reported}
+    assert ("orders", "day") in {(row[0], row[1]) for row in reported}
     fct = {row[0] for row in _rows(published, "SELECT order_number FROM reporting.fct_orders")}
     assert fct == orders
     assert 990001 not in {row[0] for row in _rows(published, "SELECT product_id FROM reporting.dim_products")}

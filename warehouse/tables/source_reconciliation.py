@@ -17,9 +17,8 @@ RAW_TYPES: dict[str, pl.DataType] = {
 COLUMNS = {
     "family": "What was counted: orders, returns (by local created day), customers, products, variants, "
     "sizes, accounts or buyers (whole).",
-    "period": "The period checked: a local month (YYYY-MM) that matched, each day (YYYY-MM-DD) of a month that "
-    "differed, or `all` for a family counted whole.",
-    "grain": "month, day or all.",
+    "period": "The period checked: a local day (YYYY-MM-DD), or `all` for a family counted whole.",
+    "grain": "day or all.",
     "day": "First local day of the period (NULL for `all`).",
     "period_end": "Last local day of the period (NULL for `all`).",
     "centra_count": "Rows Centra holds in the period, by the cheapest count its schema offers (see `method`).",
@@ -41,7 +40,7 @@ COLUMNS = {
     key=("family", "period"),
     inputs=("reconciliation_checks",),
     description="Whether the warehouse holds what Centra holds: Centra's own counts against the warehouse's, "
-    "per family and local day or month, as last checked (a plain run checks the recent days, the nightly "
+    "per family and local day, as last checked (a plain run checks the recent days, the nightly "
     "run the whole history).",
     columns=COLUMNS,
     optional_inputs={"reconciliation_checks": RAW_TYPES},  # absent until a reconciliation ran

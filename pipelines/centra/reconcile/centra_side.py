@@ -25,7 +25,7 @@ from pipelines.centra.reconcile.windows import Window
 from pipelines.centra.resources.offset_walk import walk_offset_pages
 
 CountMethod = Literal["counters", "total_count", "keys"]
-ALIASES_PER_REQUEST = 60  # counts per request: a year of months, two months of days or 60 hours at once
+ALIASES_PER_REQUEST = 60  # counts per request: two months of days, or 60 hours
 KEY_REQUIRED = frozenset(
     {"Order.number", "Return.id", "Return.order", "Customer.id", "Product.id", "ProductVariant.id",
      "ProductSize.id", "Account.id", "Buyer.id"}

@@ -1,15 +1,15 @@
 """Compare Centra with the warehouse family by family; remove what Centra no longer has, queue what is missing.
 
 Windowed families (orders, returns) are compared by local created time: the windows of the scope first
-(months of the whole history on the nightly run, the recent days on a plain run), and only a window whose
-counts differ is split (month → days → hours) until it is small enough to diff by keys. Families without a
+(every day of the whole history on the nightly run, the recent days on a plain run), and only a day whose
+counts differ is split into hours until it is small enough to diff by keys. Families without a
 day are compared whole: customers and products by Centra's count, variants, sizes, accounts and buyers by
 their keys (Centra has no count of them), which the nightly run always reads.
 
 A key diff removes at once what the warehouse holds and Centra does not (and every copy of a duplicated
 key), and queues what Centra holds and the warehouse does not (and the duplicates) for the family's next
-load (`repairs`). The outcome is one `Check` per family × period: a matched month is one row, a month that
-differed becomes its days; a family compared whole is one `all` row.
+load (`repairs`). The outcome is one `Check` per family × period: a local day, or one `all` row for a
+family compared whole.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Check:
         window = self.window
         if window.grain == "all" or window.day is None:
             return "all"
-        return window.day.strftime("%Y-%m") if window.grain == "month" else window.day.isoformat()
+        return window.day.isoformat()
 
     def row(self, checked_at: datetime, timezone: str) -> dict[str, Any]:
         window = self.window
@@ -126,8 +126,6 @@ class Reconciler:
                     day = Check(family, window, theirs, ours, method)
                     days[(family, window.day)] = day
                     self.outcome.checks.append(day)
-                    finer.extend(window.split(self.timezone))
-                elif window.grain == "month":
                     finer.extend(window.split(self.timezone))
                 else:  # a small day, or a window with no finer grain
                     diffed = self._diff(family, window, method)

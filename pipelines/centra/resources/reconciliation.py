@@ -2,7 +2,7 @@
 
 It runs after the families a run loaded (flows/elt.py), over the same GraphQL client, rate-limit budget and
 fitted schema. A plain run checks the recent local days of orders and returns and the totals of customers
-and products; the nightly run (`reconcile`) checks every month of the history and reads the keys of the
+and products; the nightly run (`reconcile`) checks every day of the history and reads the keys of the
 catalog and the wholesale accounts, which Centra can not count. What Centra no longer has is removed from
 the warehouse at once; what it has and the warehouse lacks is queued for the family's next load
 (`reconcile/repairs.py`), which the flow runs straight after; a second, `verify` pass then re-checks only
@@ -27,7 +27,7 @@ from pipelines.centra.reconcile import repairs
 from pipelines.centra.reconcile.centra_side import KEY_REQUIRED
 from pipelines.centra.reconcile.reconciler import Outcome, Reconciler, windowed_families
 from pipelines.centra.reconcile.warehouse_side import WarehouseSide
-from pipelines.centra.reconcile.windows import Window, days_between, local_date, months_between
+from pipelines.centra.reconcile.windows import Window, days_between, local_date
 from pipelines.centra.resources.orders import first_order_at
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import RECONCILIATION_CHECKS
@@ -63,18 +63,18 @@ def scope_windows(
     nightly: bool,
     today: date,
 ) -> list[Window]:
-    """The order windows to compare: every month since the first order (nightly), else the recent days."""
+    """The order windows to compare: every local day since the first order (nightly), else the recent days."""
     if nightly:
         first = first_order_at(client, settings, capabilities)
         if first is None:
             return []
-        windows = months_between(
+        windows = days_between(
             local_date(max(first, settings.start), settings.timezone), today, settings.timezone
         )
     else:
         windows = days_between(today - timedelta(days=RECENT_DAYS - 1), today, settings.timezone)
         windows = [window for window in windows if window.end > settings.start]
-    if windows and windows[0].start < settings.start:  # history begins at start_date, mid-month perhaps
+    if windows and windows[0].start < settings.start:  # history begins at start_date
         first_window = windows[0]
         windows[0] = Window(first_window.grain, settings.start, first_window.end, settings.start_date)
     return windows
@@ -106,7 +106,7 @@ def reconcile(
 
 
 def _forget_checked(warehouse: WarehouseSide, outcome: Outcome, windows: list[Window]) -> None:
-    """Drop the stored rows the new checks replace (a month now split into days, or days now one month)."""
+    """Drop the stored rows of the days the new checks cover (a day checked again replaces its row)."""
     table = RECONCILIATION_CHECKS.name
     if not warehouse.has(table):
         return
