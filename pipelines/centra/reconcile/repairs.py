@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 REPAIRS = "reconcile_repairs"
-FAMILY_OF_KEYS = {"orders": "orders", "products": "catalog", "customers": "customers"}
 
 
 def add(state: dict[str, Any], family: str, keys: Iterable[int]) -> None:

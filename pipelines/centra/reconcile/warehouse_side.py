@@ -105,13 +105,6 @@ class WarehouseSide:
         rows = self.sql.execute_sql(f"{sql} GROUP BY {keyed.key}")
         return Counter({int(key): int(count) for key, count in rows or [] if key is not None})
 
-    def pairs(self, table: str, key: str, parent: str) -> dict[int, int]:
-        """key → parent key for every row of `table` (e.g. variant → product)."""
-        if not self.has(table):
-            return {}
-        rows = self.sql.execute_sql(f"SELECT {key}, {parent} FROM {self._name(table)}")
-        return {int(k): int(p) for k, p in rows or [] if k is not None and p is not None}
-
     def orders_of_returns(self, return_ids: Iterable[int]) -> set[int]:
         ids = sorted(set(return_ids))
         if not ids or not self.has("orders__returns"):
