@@ -10,6 +10,7 @@ import polars as pl
 from pipelines.anonymized import is_anonymized
 from warehouse.registry import BuildParams, table
 from warehouse.tables.money_and_time import MONEY, local_date, money
+from warehouse.tables.order_api_members import SOURCE_API_DESCRIPTION
 
 COLUMNS = {
     "customer_id": "Centra's DTC customer id.",
@@ -35,6 +36,7 @@ COLUMNS = {
         "empty without orders."
     ),
     "first_market_id": "market_id of the customer's first non-cancelled order; empty without orders.",
+    "source_api": SOURCE_API_DESCRIPTION,
 }
 
 
@@ -70,7 +72,8 @@ def dim_customers(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl
         .join(lifetime, on="customer_id", how="left")
         .join(first_orders, on="customer_id", how="left")
         .with_columns(
-            is_anonymized(pl.col("email"), pl.col("first_name"), pl.col("last_name")).alias("is_anonymized")
+            pl.col("_source_api").alias("source_api"),
+            is_anonymized(pl.col("email"), pl.col("first_name"), pl.col("last_name")).alias("is_anonymized"),
         )
         .with_columns(
             pl.when(pl.col("is_anonymized"))

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.registry import BuildParams, table
+from warehouse.tables.order_api_members import SOURCE_API_DESCRIPTION
+from warehouse.tables.reference_inputs import optional_reference
 
 COLUMNS = {
     "size_id": "Centra's product size id: the sellable unit (SKU).",
@@ -23,6 +25,7 @@ COLUMNS = {
     "collection_name": "Name of the product's collection.",
     "product_status": "Centra's status of the product (e.g. ACTIVE, INACTIVE).",
     "variant_status": "Centra's status of the variant (e.g. ACTIVE, INACTIVE).",
+    "source_api": SOURCE_API_DESCRIPTION,
 }
 
 
@@ -33,6 +36,7 @@ COLUMNS = {
     inputs=("product_sizes", "variants", "products", "brands", "collections", "sizes"),
     description="The catalogue at SKU level: every product size with its variant, product, brand and collection.",
     columns=COLUMNS,
+    optional_inputs=optional_reference("brands", "collections", "sizes"),
 )
 def dim_products(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
     variants = inputs["variants"].select(
@@ -63,6 +67,9 @@ def dim_products(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.
         .join(brands, on="brand_id", how="left")
         .join(collections, on="collection_id", how="left")
         .join(chart_sizes, on="size_chart_size_id", how="left")
-        .with_columns(pl.coalesce("size_name", "chart_size_name").alias("size_name"))
+        .with_columns(
+            pl.coalesce("size_name", "chart_size_name").alias("size_name"),
+            pl.col("_source_api").alias("source_api"),
+        )
         .select(list(COLUMNS))
     )

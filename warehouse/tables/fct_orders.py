@@ -7,7 +7,10 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.registry import BuildParams, table
+from warehouse.tables import order_context
+from warehouse.tables.conversion_rates import SOURCE_DESCRIPTION
 from warehouse.tables.money_and_time import as_utc, in_base_currency, is_cancelled, local_date, money
+from warehouse.tables.order_api_members import SOURCE_API_DESCRIPTION
 
 MONEY_COLUMNS = (
     "gross_amount",
@@ -21,7 +24,7 @@ MONEY_COLUMNS = (
 COLUMNS = {
     "order_id": "Centra's id (hash) of the order.",
     "order_number": "Centra's order number.",
-    "store_id": "Centra's store id.",
+    "store_id": "Centra's store id (for an Order API order: its market's store; see dim_stores).",
     "store_type": "DIRECT_TO_CONSUMER or WHOLESALE, as Centra reports the store.",
     "market_id": "Centra's market id.",
     "pricelist_id": "Centra's pricelist id.",
@@ -29,7 +32,9 @@ COLUMNS = {
     "account_id": "Centra's wholesale account id; empty for DTC orders.",
     "country_code": "Shipping country (ISO 3166-1 alpha-2), else the billing country.",
     "currency_code": "ISO code of the order's currency.",
-    "conversion_rate": "Rate from the order's currency to the base currency, captured on the order.",
+    "conversion_rate": "Rate from the order's currency to the base currency, captured on the order (see "
+    "conversion_rate_source).",
+    "conversion_rate_source": SOURCE_DESCRIPTION,
     "status": "Centra's order status (PENDING, CONFIRMED, PROCESSING, SHIPPED, ARCHIVED, CANCELLED).",
     "is_cancelled": "True when status is CANCELLED; sales exclude these orders.",
     "created_at": "When the order was created (UTC).",
@@ -57,6 +62,7 @@ COLUMNS = {
     ),
     "voucher_amount_base": "voucher_amount × conversion_rate: the base currency.",
     "has_voucher": "True when a voucher applies to the order (Centra reports a voucher amount, code or name).",
+    "source_api": SOURCE_API_DESCRIPTION,
 }
 
 
@@ -80,11 +86,12 @@ def customer_order_seqs(inputs: Mapping[str, pl.LazyFrame], params: BuildParams)
     name="fct_orders",
     grain="one row per order",
     key=("order_number",),
-    inputs=("orders", "orders__returns__lines", "fct_order_lines"),
+    inputs=(*order_context.INPUTS, "orders__returns__lines", "fct_order_lines"),
     description="Orders, DTC and wholesale, cancelled ones flagged, with amounts in order and base currency.",
     columns=COLUMNS,
     partition_by="order_number",
-    whole_history={"customer_order_seqs": customer_order_seqs},
+    whole_history={"customer_order_seqs": customer_order_seqs, **order_context.WHOLE_HISTORY},
+    optional_inputs=order_context.OPTIONAL_INPUTS,
 )
 def fct_orders(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
     line_totals = (
@@ -103,7 +110,7 @@ def fct_orders(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.La
     )
     zero = pl.lit(0).cast(pl.Decimal(18, 4))
     orders = (
-        inputs["orders"]
+        order_context.with_context(inputs["orders"], inputs)
         .join(line_totals, on="order_number", how="left")
         .join(returned, on="order_number", how="left")
         .with_columns(
@@ -111,6 +118,7 @@ def fct_orders(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.La
             local_date(pl.col("created_at"), params.timezone).alias("order_date"),
             is_cancelled(pl.col("status")).alias("is_cancelled"),
             pl.coalesce("shipping_country_code", "billing_country_code").alias("country_code"),
+            pl.col("_source_api").alias("source_api"),
             pl.col("units").fill_null(0),
             pl.col("returned_units").fill_null(0),
             money(pl.col("gross_amount").fill_null(zero)).alias("gross_amount"),

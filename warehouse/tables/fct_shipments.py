@@ -11,7 +11,9 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.registry import BuildParams, table
+from warehouse.tables import order_context
 from warehouse.tables.money_and_time import as_utc, is_cancelled, local_date
+from warehouse.tables.order_api_members import SOURCE_API_DESCRIPTION
 
 SECONDS_PER_HOUR = 3600
 
@@ -39,6 +41,7 @@ COLUMNS = {
     "number_of_packages": "Number of packages, as Centra reports it.",
     "carrier_name": "Name of the carrier (e.g. PostNord, DHL Freight).",
     "service_name": "Name of the carrier's service.",
+    "source_api": SOURCE_API_DESCRIPTION,
 }
 
 
@@ -50,18 +53,21 @@ def _hours(start: str, end: str) -> pl.Expr:
     name="fct_shipments",
     grain="one row per shipment",
     key=("shipment_number",),
-    inputs=("orders__shipments", "orders__shipments__lines", "orders"),
+    inputs=("orders__shipments", "orders__shipments__lines", *order_context.INPUTS),
     description=(
         "Shipments, shipped or not, with their order's store, market, country and creation, and the hours "
         "from order to shipping (late-shipment analysis)."
     ),
     columns=COLUMNS,
     partition_by="order_number",
+    whole_history=order_context.WHOLE_HISTORY,
+    optional_inputs=order_context.OPTIONAL_INPUTS,
 )
 def fct_shipments(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
-    orders = inputs["orders"].select(
+    orders = order_context.with_context(inputs["orders"], inputs).select(
         "order_number",
         "order_id",
+        pl.col("_source_api").alias("source_api"),
         "store_id",
         "store_type",
         "market_id",

@@ -3,7 +3,7 @@
 Reconciliation as in reference §B4: string ids to ints, `""` and the zero date to NULL, 0/1 flags to
 booleans, amounts (numbers or numeric strings) to Decimal, naive times read in the instance's timezone.
 What the Order API does not carry stays NULL (README "Order API fallback" lists every such column):
-store and buyer ids, the conversion rate, handling, `updated_at`, split person names, a line's product /
+store and buyer ids, the conversion rate (but for orders with a return: its `baseCurrencyRate`), handling, `updated_at`, split person names, a line's product /
 variant / size / brand ids and cancelled quantity, most shipment state, a return's status and line amounts.
 """
 
@@ -200,9 +200,13 @@ def return_row(entry: Row, timezone: str) -> Row:
     }
 
 
-def order_record(order: Row, returns: list[Row], timezone: str) -> Row:
-    """One order with lines, shipments and its returns (already mapped by `return_row`) nested."""
+def order_record(
+    order: Row, returns: list[Row], timezone: str, conversion_rate: Decimal | None = None
+) -> Row:
+    """One order with lines, shipments and its returns (already mapped by `return_row`) nested;
+    `conversion_rate` is the order's rate where a return of it gave one (`/orders` has none)."""
     row = order_row(order, timezone)
+    row["conversion_rate"] = conversion_rate
     row["lines"] = line_rows(order, row["currency_code"])
     row["shipments"] = shipment_rows(order, timezone)
     row["returns"] = sorted(returns, key=lambda entry: entry["return_id"])

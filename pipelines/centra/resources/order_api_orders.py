@@ -7,6 +7,9 @@
   `reconcile` run with a longer lookback.
 Returns come from `/returns` (created since the same moment: a return is never older than its order) and
 are nested under their order, so a merge replaces an order's returns with what the Order API shows now.
+`/orders` carries no conversion rate; a return's `baseCurrencyRate` is Centra's rate from the order's
+currency to the base currency (reference §B4), so an order with a return gets its rate from there. The
+reporting build infers the others' (`warehouse/tables/conversion_rates.py`) and says so.
 The watermark is the newest order date seen, never our clock; it lives in dlt state committed with the
 load (keys `order_api_orders_*`, apart from the GraphQL resource's marks), so a failed run repeats.
 """
@@ -15,13 +18,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import dlt
 from dlt.extract.resource import DltResource
 
-from pipelines.centra.mapping import shop_time
+from pipelines.centra.mapping import money, shop_time
 from pipelines.centra.order_api_client import CentraOrderApiClient
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.order_api_order_rows import order_record, return_row
@@ -43,13 +48,25 @@ def window_start(settings: CentraSettings, state: dict[str, Any]) -> tuple[str, 
     return "created_at_lookback", max(settings.start, lookback)
 
 
-def returns_by_order(client: CentraOrderApiClient, since: str, timezone: str) -> dict[int, list[Row]]:
-    grouped: dict[int, list[Row]] = {}
+@dataclass
+class OrderApiReturns:
+    """The `/returns` entries created since a moment, as canonical return rows by order number, and the
+    order's conversion rate where a return of it gives one (`baseCurrencyRate`)."""
+
+    by_order: dict[int, list[Row]] = field(default_factory=dict)
+    rates: dict[int, Decimal] = field(default_factory=dict)
+
+
+def returns_by_order(client: CentraOrderApiClient, since: str, timezone: str) -> OrderApiReturns:
+    returns = OrderApiReturns()
     for entries in numbered_pages(client, "returns", "returns", {"newer_than": since}, _return_key):
         for entry in entries:
             row = return_row(entry, timezone)
-            grouped.setdefault(row["order_number"], []).append(row)
-    return grouped
+            returns.by_order.setdefault(row["order_number"], []).append(row)
+            rate = money(entry.get("baseCurrencyRate"))
+            if rate is not None and rate > 0:
+                returns.rates.setdefault(row["order_number"], rate)
+    return returns
 
 
 def _return_key(entry: Row) -> int:
@@ -92,7 +109,13 @@ def _extract(
     newest = state.get(CREATED_MARK)
     for orders in offset_pages(client, "orders", "orders", params, _order_key):
         records = [
-            order_record(order, returns.get(_order_key(order), []), settings.timezone) for order in orders
+            order_record(
+                order,
+                returns.by_order.get(_order_key(order), []),
+                settings.timezone,
+                conversion_rate=returns.rates.get(_order_key(order)),
+            )
+            for order in orders
         ]
         for record in records:
             created = record["created_at"]
