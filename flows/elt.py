@@ -29,6 +29,7 @@ from flows.extractions import record_extraction
 from flows.lock import warehouse_lock
 from flows.progress import TerminalProgress
 from flows.reconciliation import reconcile_run
+from flows.reference_data import reference_data_check
 from flows.summary import FamilyOutcome, RunSummary
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.source import FAMILIES
@@ -195,6 +196,8 @@ def build_check_publish(summary: RunSummary, path: Path, as_of: datetime, hash_p
     summary.build_rows, summary.build_seconds = dict(report.rows), report.total_seconds
     summary.checks += [steps.check_outcome(check) for check in report.checks or []]  # after reconciliation's
     summary.checks.append(steps.extraction_staleness(path, FAMILY_ORDER, as_of, max_age_hours))
+    if (reference := reference_data_check(path, summary)) is not None:
+        summary.checks.append(reference)
     summary.latest_order_at = steps.latest_order(path)
     if summary.latest_order_at is not None:
         summary.latest_order_age_hours = (as_of - summary.latest_order_at).total_seconds() / 3600

@@ -64,6 +64,21 @@ def last_extractions(warehouse: Path) -> dict[str, datetime]:
     return dict(found)
 
 
+def last_served_extraction(warehouse: Path, family: str) -> datetime | None:
+    """The start of `family`'s latest extraction that an API served (not skipped); None when none was."""
+    if not Path(warehouse).exists():
+        return None
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        try:
+            row = connection.execute(
+                f"SELECT max(started_at) FROM {EXTRACTIONS_TABLE} WHERE family = ? AND api IS NOT NULL",
+                [family],
+            ).fetchone()
+        except duckdb.CatalogException:
+            return None
+    return row[0] if row else None
+
+
 def family_ages(last: Mapping[str, datetime], families: Iterable[str], as_of: datetime) -> list[FamilyAge]:
     ages = []
     for family in families:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from warehouse.build import REPORTING_SCHEMA
+from warehouse.order_api_gaps import gaps_markdown
 from warehouse.registry import REGISTRY, Registry
 
 DICTIONARY_PATH = Path(__file__).resolve().parent.parent / "docs" / "data_dictionary.md"
@@ -55,7 +56,7 @@ def data_dictionary_markdown(registry: Registry = REGISTRY) -> str:
             *(f"| `{column}` | {_cell(text)} |" for column, text in spec.columns.items()),
             "",
         ]
-    return "\n".join(lines)
+    return "\n".join([*lines, *gaps_markdown()])
 
 
 def _cell(text: str) -> str:

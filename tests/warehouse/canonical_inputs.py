@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.centra import tables as canonical
-from pipelines.centra.tables import TableSpec
+from pipelines.centra.tables import SOURCE_API, TableSpec
 from tests.warehouse.catalog_inputs import insert_catalog_stock_and_returns
 
 SQL_TYPES = {
@@ -61,6 +61,8 @@ def create_empty_canonical_tables(
     connection.execute("CREATE SCHEMA IF NOT EXISTS centra_raw")
     for spec in specs:
         columns = ", ".join(f'"{name}" {SQL_TYPES[kind]}' for name, kind in spec.columns)
+        if not spec.is_nested:  # as the pipeline writes them: which API served the row
+            columns += f", \"{SOURCE_API}\" VARCHAR DEFAULT 'graphql'"
         connection.execute(f'CREATE TABLE centra_raw."{spec.name}" ({columns})')
 
 

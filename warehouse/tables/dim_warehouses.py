@@ -11,14 +11,14 @@ from warehouse.tables.order_api_members import (
     ORDER_API,
     ORDER_API_WAREHOUSE,
     SOURCE_API_DESCRIPTION,
-    unknown_warehouses,
+    order_api_warehouse,
 )
 from warehouse.tables.reference_inputs import optional_reference
 
 COLUMNS = {
     "warehouse_id": f"Centra's warehouse id; {ORDER_API_WAREHOUSE} is the Order API plugin's warehouses summed (its "
     "stock has no per-warehouse breakdown).",
-    "warehouse_name": "Name of the warehouse; empty for one the stock history names and Centra no longer lists.",
+    "warehouse_name": "Name of the warehouse.",
     "status": "Centra's status of the warehouse (ACTIVE, INACTIVE).",
     "is_active": "True when status is ACTIVE.",
     "country_code": "Country of the warehouse (ISO 3166-1 alpha-2); empty when Centra has none.",
@@ -45,15 +45,12 @@ def dim_warehouses(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> p
         "country_code",
         pl.col("_source_api").alias("source_api"),
     )
-    named_by_stock = unknown_warehouses(inputs["fct_stock_daily"], inputs["warehouses"]).select(
+    named_by_stock = order_api_warehouse(inputs["fct_stock_daily"], inputs["warehouses"]).select(
         "warehouse_id",
         "warehouse_name",
         pl.lit(None, pl.String).alias("status"),
         pl.lit(None, pl.String).alias("country_code"),
-        pl.when(pl.col("warehouse_id") == ORDER_API_WAREHOUSE)
-        .then(pl.lit(ORDER_API))
-        .otherwise(pl.lit(None, pl.String))
-        .alias("source_api"),
+        pl.lit(ORDER_API).alias("source_api"),
     )
     return (
         pl.concat([warehouses, named_by_stock], how="vertical_relaxed")

@@ -5,10 +5,12 @@ wholesale) but not the store's id; its stock is summed over the plugin's warehou
 (reference §B3); its order lines carry SKU and EAN but no product, variant or size id. So:
 - an order's store is its market's store (`markets`, kept from the last GraphQL run); else the only store of
   its kind; else a store standing for its kind (`ORDER_API_STORES`, negative ids), listed in `dim_stores`;
-- a market the orders name and `markets` does not know is listed in `dim_markets` without a name;
+- a market the Order API's orders name and `markets` does not know is listed in `dim_markets` without a
+  name;
 - the Order API's stock lands under warehouse 0, `ORDER_API_WAREHOUSE`, listed in `dim_warehouses` as the
-  plugin's warehouses summed, and a warehouse in the stock history that `warehouses` no longer has is
-  listed without a name: every id a fact carries is in its dimension, so joins lose no row;
+  plugin's warehouses summed.
+Every id an Order API row carries is then in its dimension, so joins lose none of its rows. An id a GraphQL
+row carries that its dimension lacks is not papered over: the referential checks fail on it, as before;
 - a line without ids takes them from the product size with its SKU (else its EAN) in the catalog.
 """
 
@@ -71,27 +73,23 @@ def stand_in_stores(fct_orders: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def unknown_markets(fct_orders: pl.LazyFrame, markets: pl.LazyFrame) -> pl.LazyFrame:
-    """market_id, store_id of the markets the orders name that `markets` does not hold."""
+    """market_id, store_id of the markets the Order API's orders name that `markets` does not hold."""
     return (
-        fct_orders.filter(pl.col("market_id").is_not_null())
+        fct_orders.filter(pl.col("market_id").is_not_null() & (pl.col("source_api") == ORDER_API))
         .join(markets.select("market_id"), on="market_id", how="anti")
         .group_by("market_id")
         .agg(pl.col("store_id").drop_nulls().min().alias("store_id"))
     )
 
 
-def unknown_warehouses(stock_daily: pl.LazyFrame, warehouses: pl.LazyFrame) -> pl.LazyFrame:
-    """warehouse_id, warehouse_name of the warehouses in the stock history `warehouses` does not hold."""
+def order_api_warehouse(stock_daily: pl.LazyFrame, warehouses: pl.LazyFrame) -> pl.LazyFrame:
+    """warehouse_id, warehouse_name of the Order API's warehouse 0, when the stock history has it."""
     return (
-        stock_daily.select("warehouse_id")
+        stock_daily.filter(pl.col("warehouse_id") == ORDER_API_WAREHOUSE)
+        .select("warehouse_id")
         .unique()
         .join(warehouses.select("warehouse_id"), on="warehouse_id", how="anti")
-        .with_columns(
-            pl.when(pl.col("warehouse_id") == ORDER_API_WAREHOUSE)
-            .then(pl.lit(ORDER_API_WAREHOUSE_NAME))
-            .otherwise(pl.lit(None, dtype=pl.String))
-            .alias("warehouse_name")
-        )
+        .with_columns(pl.lit(ORDER_API_WAREHOUSE_NAME).alias("warehouse_name"))
     )
 
 

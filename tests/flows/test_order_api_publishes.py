@@ -1,0 +1,102 @@
+"""GraphQL down for a whole run: `centra-elt run` extracts what the Order API serves, builds, checks and
+publishes, through the real flow and the sandbox over HTTP.
+
+The same shop is loaded twice from the same first GraphQL run, then changed: one warehouse runs through
+GraphQL, the other with every GraphQL request answered 503. Every reporting table of the two is equal, row by
+row, except the columns and rows `warehouse.order_api_gaps` lists (the data dictionary prints that list).
+A warehouse that never saw GraphQL publishes too, and the run says what it could not build.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from flows.elt import RunFailedError, centra_elt
+from flows.summary import RunSummary
+from sandbox.changes import ChangeSet, apply_change_set
+from sandbox.faults import FaultPlan
+from sandbox.server import RunningSandbox
+from tests.flows.conftest import point_at
+from tests.pipelines.loading_support import GENEROUS_QUOTAS
+from warehouse.order_api_gaps import REFERENCE_CHECK, compared_columns, order_api_rows
+from warehouse.registry import REGISTRY
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+SandboxFactory = Callable[..., AbstractContextManager[RunningSandbox]]
+GRAPHQL_DOWN = FaultPlan(server_error_rate=1.0, scope="graphql")
+CHANGES = ChangeSet(
+    seed=15, new_orders=40, status_changes=10, cancelled_lines=4, new_returns=6, stock_changes=20,
+    old_order_age_days=5, cancelled_orders=2,
+)  # fmt: skip
+SANDBOX = {"orders": 300, "quotas": GENEROUS_QUOTAS, "clock_follows_real_time": False}
+
+
+def _run(warehouse: Path, sandbox: RunningSandbox) -> RunSummary:
+    try:
+        return centra_elt(warehouse=str(warehouse), as_of=sandbox.state.clock.now(), retries=0)
+    except RunFailedError as failed:
+        return failed.summary
+
+
+def _table(path: Path, name: str, columns: list[str], where: str) -> set[tuple[Any, ...]]:
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    with duckdb.connect(str(path), read_only=True) as connection:
+        rows = connection.execute(f'SELECT {quoted} FROM reporting."{name}" WHERE {where}').fetchall()
+    return set(rows)
+
+
+def _differences(graphql: Path, order_api: Path) -> dict[str, list[str]]:
+    """Per reporting table, the rows (compared columns only) one warehouse holds and the other does not."""
+    differences: dict[str, list[str]] = {}
+    for spec in REGISTRY.ordered():
+        columns = compared_columns(spec.name, list(spec.columns))
+        where = order_api_rows(spec.name)
+        only_graphql = _table(graphql, spec.name, columns, where) - _table(
+            order_api, spec.name, columns, where
+        )
+        only_order_api = _table(order_api, spec.name, columns, where) - _table(
+            graphql, spec.name, columns, where
+        )
+        if only_graphql or only_order_api:
+            differences[spec.name] = [
+                *(f"graphql only: {dict(zip(columns, row, strict=True))}" for row in sorted(only_graphql, key=str)[:3]),
+                *(f"order_api only: {dict(zip(columns, row, strict=True))}" for row in sorted(only_order_api, key=str)[:3]),
+            ]  # fmt: skip
+    return differences
+
+
+def test_with_graphql_down_for_a_whole_run_the_order_api_publishes_what_graphql_would(
+    sandbox_factory: SandboxFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    through_graphql, through_order_api = tmp_path / "graphql", tmp_path / "order_api"
+    with sandbox_factory(**SANDBOX) as sandbox:
+        point_at(monkeypatch, sandbox, order_api=True)
+        monkeypatch.setenv("SOURCES__CENTRA__REQUEST_ATTEMPTS", "2")
+        first = _run(through_graphql / "centra.duckdb", sandbox)
+        assert first.succeeded, first.failure_reasons()
+        shutil.copytree(through_graphql, through_order_api)
+        sandbox.state.clock.advance(timedelta(hours=1))
+        apply_change_set(sandbox.state, CHANGES)
+
+        graphql = _run(through_graphql / "centra.duckdb", sandbox)
+        sandbox.state.faults.install(GRAPHQL_DOWN)
+        order_api = _run(through_order_api / "centra.duckdb", sandbox)
+
+    assert graphql.succeeded, graphql.failure_reasons()
+    assert order_api.succeeded, order_api.failure_reasons()
+    assert {family.name: family.api for family in order_api.families} == {
+        "reference": None, "catalog": "order_api", "customers": "order_api", "orders": "order_api",
+        "stock": "order_api",
+    }  # fmt: skip
+    assert order_api.published_to is not None
+    reference = next(check for check in order_api.checks if check.name == REFERENCE_CHECK)
+    assert "kept from the last GraphQL load" in reference.summary
+    assert _differences(through_graphql / "centra.duckdb", through_order_api / "centra.duckdb") == {}
