@@ -20,7 +20,7 @@ class Gap:
 
 
 BASE_AMOUNTS = (
-    "inferred where the order's conversion_rate_source is nearest_order (the Order API's /orders carries "
+    "inferred where the order's conversion_rate_source is same_day or nearest_day (the Order API's /orders carries "
     "no rate; an order with a return takes its baseCurrencyRate), empty where it is unknown"
 )
 SHIPMENT_STATE = "the Order API's /orders lists a shipment's number, shipped date, carrier and service only"
@@ -30,6 +30,7 @@ EVERY_TABLE = Gap(("source_api",), "says which API served the row")
 COLUMN_GAPS: dict[str, tuple[Gap, ...]] = {
     "fct_orders": (
         Gap(("conversion_rate", "conversion_rate_source"), BASE_AMOUNTS),
+        Gap(("voucher_code", "has_voucher"), "the Order API may list no voucher worth 0 (e.g. free shipping)"),
         Gap(
             (
                 "gross_amount_base", "discount_amount_base", "net_amount_base", "shipping_amount_base",
@@ -63,6 +64,7 @@ COLUMN_GAPS: dict[str, tuple[Gap, ...]] = {
         ),
     ),
     "fct_stock_daily": (
+        Gap(("snapshot_at",), "when that run read the stock: every run's own"),
         Gap(
             ("warehouse_id", "free_to_allocate_quantity", "physical_quantity", "allocated_quantity"),
             "the Order API's /stock is summed over its plugin's primary and virtual warehouses, with no "
@@ -84,12 +86,30 @@ COLUMN_GAPS: dict[str, tuple[Gap, ...]] = {
         ),
     ),
 }  # fmt: skip
-# Rows the Order API does not show at all: a table's other rows are compared (an SQL condition on them).
-ROW_GAPS: dict[str, Gap] = {
-    "fct_order_lines": Gap(("quantity > 0",), "the Order API does not list fully cancelled lines"),
-    "dim_warehouses": Gap(
-        ("warehouse_id <> 0",), "warehouse 0 stands for the Order API plugin's warehouses summed"
+REPEATED_HOUR = (
+    "the Order API's times are naive local times: one in the hour repeated when clocks go back reads as "
+    "its first occurrence"
+)
+HIDDEN_ORDERS = (
+    "orders on hold or waiting for payment are hidden unless the plugin's \"Return waiting for payment / On "
+    'hold orders" setting is on, and so are the markets and statuses the plugin leaves out (reference §B2)'
+)
+# Rows the Order API does not show, or shows at another time: an SQL condition on a table's other rows
+# (`{timezone}`: the instance's). A whole table in NOT_FROM_ORDER_API is about the run, not Centra's data.
+ROW_GAPS: dict[str, tuple[Gap, ...]] = {
+    "fct_orders": (Gap(("NOT {repeated:created_at}",), REPEATED_HOUR),),
+    "fct_order_lines": (Gap(("quantity > 0",), "the Order API does not list fully cancelled lines"),),
+    "fct_returns": (Gap(("NOT {repeated:created_at}",), REPEATED_HOUR),),
+    "fct_shipments": (Gap(("NOT {repeated:order_created_at}", "NOT {repeated:shipped_at}"), REPEATED_HOUR),),
+    "dim_customers": (Gap(("NOT {repeated:first_order_at}", "NOT {repeated:last_order_at}"), REPEATED_HOUR),),
+    "dim_warehouses": (
+        Gap(("warehouse_id <> 0",), "warehouse 0 stands for the Order API plugin's warehouses summed"),
     ),
+}
+NOT_FROM_ORDER_API: dict[str, str] = {
+    "currency_rates": "holds the days a rate was seen on: through the Order API only days with a return",
+    "source_reconciliation": "the reconciliation counts through GraphQL: with GraphQL down it does not run "
+    "and the table keeps the last check (the run warns)",
 }
 
 
@@ -104,10 +124,21 @@ def compared_columns(table: str, columns: list[str]) -> list[str]:
     return [column for column in columns if column not in gaps]
 
 
-def order_api_rows(table: str) -> str:
+def order_api_rows(table: str, timezone: str) -> str:
     """An SQL condition on `table`'s rows that the Order API shows as GraphQL does ("TRUE": all)."""
-    gap = ROW_GAPS.get(table)
-    return gap.columns[0] if gap else "TRUE"
+    conditions = [_sql(condition, timezone) for gap in ROW_GAPS.get(table, ()) for condition in gap.columns]
+    return " AND ".join(conditions) or "TRUE"
+
+
+def _sql(condition: str, timezone: str) -> str:
+    """`{repeated:<column>}` is true when the column's local wall time occurs twice (clocks going back)."""
+    if "{repeated:" not in condition:
+        return condition
+    before, rest = condition.split("{repeated:", 1)
+    column, after = rest.split("}", 1)
+    local = f"timezone('{timezone}', \"{column}\")"
+    shifted = [f"timezone('{timezone}', \"{column}\" {sign} INTERVAL 1 HOUR)" for sign in ("-", "+")]
+    return f"{before}coalesce({local} IN ({', '.join(shifted)}), false){_sql(after, timezone)}"
 
 
 def gaps_markdown() -> list[str]:
@@ -124,7 +155,16 @@ def gaps_markdown() -> list[str]:
     for spec in sorted(REGISTRY.ordered(), key=lambda spec: spec.name):
         for gap in COLUMN_GAPS.get(spec.name, ()):
             lines.append(f"| `{spec.name}` | {', '.join(f'`{c}`' for c in gap.columns)} | {gap.why} |")
-        if spec.name in ROW_GAPS:
-            gap = ROW_GAPS[spec.name]
-            lines.append(f"| `{spec.name}` | rows other than `{gap.columns[0]}` | {gap.why} |")
-    return [*lines, ""]
+        for gap in ROW_GAPS.get(spec.name, ()):
+            lines.append(
+                f"| `{spec.name}` | rows other than {' and '.join(map(_row_condition, gap.columns))} | {gap.why} |"
+            )
+        if spec.name in NOT_FROM_ORDER_API:
+            lines.append(f"| `{spec.name}` | the whole table | {NOT_FROM_ORDER_API[spec.name]} |")
+    return [*lines, "", f"Every order table (and what is built from it): {HIDDEN_ORDERS}.", ""]
+
+
+def _row_condition(condition: str) -> str:
+    if condition.startswith("NOT {repeated:"):
+        return f"those whose `{condition[len('NOT {repeated:') : -1]}` is in the repeated hour"
+    return f"`{condition}`"

@@ -20,13 +20,15 @@ import duckdb
 import pytest
 
 from flows.elt import RunFailedError, centra_elt
+from flows.reference_data import REFERENCE_CHECK
 from flows.summary import RunSummary
 from sandbox.changes import ChangeSet, apply_change_set
 from sandbox.faults import FaultPlan
 from sandbox.server import RunningSandbox
+from sandbox.settings import OrderApiPluginSettings
 from tests.flows.conftest import point_at
 from tests.pipelines.loading_support import GENEROUS_QUOTAS
-from warehouse.order_api_gaps import REFERENCE_CHECK, compared_columns, order_api_rows
+from warehouse.order_api_gaps import NOT_FROM_ORDER_API, compared_columns, order_api_rows
 from warehouse.registry import REGISTRY
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -36,7 +38,12 @@ CHANGES = ChangeSet(
     seed=15, new_orders=40, status_changes=10, cancelled_lines=4, new_returns=6, stock_changes=20,
     old_order_age_days=5, cancelled_orders=2,
 )  # fmt: skip
-SANDBOX = {"orders": 300, "quotas": GENEROUS_QUOTAS, "clock_follows_real_time": False}
+# Orders on hold or waiting for payment are hidden from the Order API unless the plugin shows them (a listed
+# gap, reference §B2): this shop's plugin shows them, so every order is in both warehouses.
+SANDBOX = {
+    "orders": 300, "quotas": GENEROUS_QUOTAS, "clock_follows_real_time": False,
+    "order_api": OrderApiPluginSettings(include_on_hold=True),
+}  # fmt: skip
 
 
 def _run(warehouse: Path, sandbox: RunningSandbox) -> RunSummary:
@@ -53,12 +60,14 @@ def _table(path: Path, name: str, columns: list[str], where: str) -> set[tuple[A
     return set(rows)
 
 
-def _differences(graphql: Path, order_api: Path) -> dict[str, list[str]]:
+def _differences(graphql: Path, order_api: Path, timezone: str) -> dict[str, list[str]]:
     """Per reporting table, the rows (compared columns only) one warehouse holds and the other does not."""
     differences: dict[str, list[str]] = {}
     for spec in REGISTRY.ordered():
+        if spec.name in NOT_FROM_ORDER_API:
+            continue
         columns = compared_columns(spec.name, list(spec.columns))
-        where = order_api_rows(spec.name)
+        where = order_api_rows(spec.name, timezone)
         only_graphql = _table(graphql, spec.name, columns, where) - _table(
             order_api, spec.name, columns, where
         )
@@ -99,4 +108,7 @@ def test_with_graphql_down_for_a_whole_run_the_order_api_publishes_what_graphql_
     assert order_api.published_to is not None
     reference = next(check for check in order_api.checks if check.name == REFERENCE_CHECK)
     assert "kept from the last GraphQL load" in reference.summary
-    assert _differences(through_graphql / "centra.duckdb", through_order_api / "centra.duckdb") == {}
+    timezone = sandbox.state.settings.timezone
+    assert (
+        _differences(through_graphql / "centra.duckdb", through_order_api / "centra.duckdb", timezone) == {}
+    )

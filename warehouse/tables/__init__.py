@@ -2,6 +2,7 @@
 
 from warehouse.tables import (
     agg_daily_sales,
+    currency_rates,
     customer_cohorts,
     dim_customers,
     dim_markets,
@@ -19,6 +20,7 @@ from warehouse.tables import (
 
 __all__ = [
     "agg_daily_sales",
+    "currency_rates",
     "customer_cohorts",
     "dim_customers",
     "dim_markets",

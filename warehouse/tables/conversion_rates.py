@@ -2,11 +2,13 @@
 
 GraphQL gives every order the rate Centra captured on it (`conversionRate`). The Order API's `/orders`
 gives none; its `/returns` do (`baseCurrencyRate`), so the load fills the rate of an order that has a
-return (`order_api_orders`). For the other orders the build takes, in this order:
+return (`order_api_orders`). For an order without one, the build takes, in this order:
 - `base_currency`: the order is in the base currency (`currencies.is_base`, from the last GraphQL run): 1;
-- `nearest_order`: inferred: the rate of the order in the same currency created nearest in time whose rate
-  is known (from GraphQL, or from a return);
-- `unknown`: no rate is known for the currency at all; the `*_base` amounts are then NULL, and say why.
+- `same_day`: inferred: the rate Centra applied to the currency that local day (`currency_rates`, which
+  keeps the rates seen across builds, so an order GraphQL loaded before the Order API re-read it finds its
+  own day's rate);
+- `nearest_day`: inferred: the currency's rate on the nearest day that has one;
+- `unknown`: no rate was ever seen for the currency; the `*_base` amounts are then NULL, and say why.
 `conversion_rate_source` is `order` for a rate Centra gave for the order itself.
 """
 
@@ -17,39 +19,37 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.registry import BuildParams
-from warehouse.tables.reference_inputs import optional_reference
+from warehouse.tables.currency_rates import RATE
+from warehouse.tables.money_and_time import local_date
 
-RATE = pl.Decimal(18, 8)
-SOURCES = ("order", "base_currency", "nearest_order", "unknown")
 SOURCE_DESCRIPTION = (
-    "Where conversion_rate comes from: order (Centra's rate on the order, from GraphQL or from a return's "
-    "baseCurrencyRate in the Order API), base_currency (the order is in the base currency: 1), nearest_order "
-    "(inferred: an Order API order without a rate takes that of the order in its currency created nearest in "
-    "time) or unknown (no rate known for the currency: the *_base amounts are empty)."
+    "Where conversion_rate comes from: order (Centra's rate on the order, from GraphQL or a return's "
+    "baseCurrencyRate through the Order API); base_currency (the order is in the base currency: 1); inferred "
+    "for an Order API order without a rate: same_day (Centra's rate for the currency that local day, "
+    "currency_rates) or nearest_day (on the nearest day with one); unknown (no rate ever seen for the "
+    "currency: the *_base amounts are empty)."
 )
-INPUTS = ("orders", "currencies")
-OPTIONAL_INPUTS = optional_reference("currencies")
 
 
 def order_conversion_rates(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.LazyFrame:
-    """order_number, conversion_rate, conversion_rate_source for every order (whole history: the nearest
-    known rate may be on an order of another part)."""
-    orders = inputs["orders"].select("order_number", "currency_code", "created_at", "conversion_rate")
+    """order_number, conversion_rate, conversion_rate_source for every order."""
+    orders = inputs["orders"].select(
+        "order_number",
+        "currency_code",
+        "conversion_rate",
+        local_date(pl.col("created_at"), params.timezone).alias("order_date"),
+    )
     known = (
-        orders.filter(
-            pl.col("conversion_rate").is_not_null()
-            & pl.col("created_at").is_not_null()
-            & pl.col("currency_code").is_not_null()
-        )
-        .select("currency_code", "created_at", pl.col("conversion_rate").alias("nearest_rate"))
-        .sort("created_at")
+        inputs["currency_rates"]
+        .select("currency_code", "rate_date", pl.col("conversion_rate").alias("day_rate"))
+        .sort("rate_date")
     )
     missing = orders.filter(pl.col("conversion_rate").is_null())
     nearest = (
-        missing.filter(pl.col("created_at").is_not_null() & pl.col("currency_code").is_not_null())
-        .sort("created_at")
-        .join_asof(known, on="created_at", by="currency_code", strategy="nearest")
-        .select("order_number", "nearest_rate")
+        missing.filter(pl.col("order_date").is_not_null() & pl.col("currency_code").is_not_null())
+        .sort("order_date")
+        .join_asof(known, left_on="order_date", right_on="rate_date", by="currency_code", strategy="nearest")
+        .select("order_number", "day_rate", (pl.col("rate_date") == pl.col("order_date")).alias("same_day"))
     )
     base = (
         inputs["currencies"]
@@ -64,12 +64,14 @@ def order_conversion_rates(inputs: Mapping[str, pl.LazyFrame], params: BuildPara
             "order_number",
             pl.when(pl.col("is_base_currency"))
             .then(pl.lit(1).cast(RATE))
-            .otherwise(pl.col("nearest_rate").cast(RATE))
+            .otherwise(pl.col("day_rate").cast(RATE))
             .alias("conversion_rate"),
             pl.when(pl.col("is_base_currency"))
             .then(pl.lit("base_currency"))
-            .when(pl.col("nearest_rate").is_not_null())
-            .then(pl.lit("nearest_order"))
+            .when(pl.col("day_rate").is_not_null() & pl.col("same_day"))
+            .then(pl.lit("same_day"))
+            .when(pl.col("day_rate").is_not_null())
+            .then(pl.lit("nearest_day"))
             .otherwise(pl.lit("unknown"))
             .alias("conversion_rate_source"),
         )

@@ -16,7 +16,7 @@ from warehouse.tables.order_api_members import order_store_ids
 from warehouse.tables.reference_inputs import optional_reference
 
 ORDER_CONTEXT = "order_context"
-INPUTS = ("orders", "markets", "stores", "currencies")
+INPUTS = ("orders", "markets", "stores", "currencies", "currency_rates")
 OPTIONAL_INPUTS = optional_reference("markets", "stores", "currencies")
 
 

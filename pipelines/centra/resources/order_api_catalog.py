@@ -26,6 +26,7 @@ from dlt.extract.resource import DltResource
 
 from pipelines.centra.mapping import money, optional_int, optional_text, shop_time, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient, OrderApiResponse
+from pipelines.centra.resources.after_outage import order_api_served
 from pipelines.centra.resources.catalog import CatalogPage, for_table
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.order_api_order_rows import joined_sku
@@ -146,6 +147,8 @@ def extract_catalog(
     if started:
         state[MODIFIED_SINCE] = started[0].astimezone(UTC).isoformat()
     state[STRATEGY] = strategy
+    if settings.graphql_configured:  # GraphQL reads the catalog whole once it is back (after_outage)
+        order_api_served(state, "catalog")
 
 
 def stock_row(entry: Row, snapshot_at: datetime) -> Row:

@@ -17,6 +17,7 @@ from dlt.extract.resource import DltResource
 
 from pipelines.centra.mapping import flag, optional_text, shop_time, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
+from pipelines.centra.resources.after_outage import order_api_served
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.order_api_paging import offset_pages
 from pipelines.centra.settings import CentraSettings
@@ -66,6 +67,8 @@ def extract_customers(
     if newest is not None:
         state[MODIFIED_MARK] = newest
     state[STRATEGY] = strategy
+    if settings.graphql_configured:  # GraphQL reads the customers whole once it is back (after_outage)
+        order_api_served(state, "customers")
 
 
 def order_api_customers_resource(client: CentraOrderApiClient, settings: CentraSettings) -> DltResource:

@@ -28,6 +28,7 @@ from dlt.extract.resource import DltResource
 
 from pipelines.centra.mapping import money, shop_time
 from pipelines.centra.order_api_client import CentraOrderApiClient
+from pipelines.centra.resources.after_outage import order_api_served_orders
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.order_api_order_rows import order_record, return_row
 from pipelines.centra.resources.order_api_paging import numbered_pages, offset_pages
@@ -86,6 +87,8 @@ def extract_orders(
     strategy, start = window_start(settings, state)
     yield from _extract(client, settings, start, None, state)
     state[STRATEGY] = strategy
+    if settings.graphql_configured:  # GraphQL reads these again once it is back (after_outage)
+        order_api_served_orders(state, start)
 
 
 def _extract(

@@ -25,6 +25,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from typing import Any
 
 import dlt
@@ -38,6 +39,7 @@ from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.reconcile import repairs
+from pipelines.centra.resources.after_outage import orders_to_read_again
 from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.resources.order_events import (
@@ -316,6 +318,17 @@ def orders_resource(
         ]
         yield from _records(client, settings, capabilities, wheres, {}, returns_since(settings.start))
 
+    def read_again(since: datetime, loaded: set[int]) -> Iterator[list[dict[str, Any]]]:
+        """The orders created since `since` the Order API served while GraphQL was out, less those this
+        load already holds; no watermark moves."""
+        windows = history_windows(since, datetime.now(UTC), settings.window_days)
+        log.info(
+            "orders: re-reading through GraphQL the orders created since %s that the Order API served", since
+        )
+        wheres = [window.where(settings.timezone) for window in windows]
+        for records in _records(client, settings, capabilities, wheres, {}, returns_since(since)):
+            yield [record for record in records if record["order_number"] not in loaded]
+
     def extract(state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         if settings.history_end is not None:  # a backfill window: the watermarks stay as they are
             yield from history(settings.history_end)
@@ -335,8 +348,15 @@ def orders_resource(
             returns = returns_since(windows[0].start)
             state[MORE] = False
         log.info("orders: %s over %d filter(s)", strategy, len(wheres))
-        yield from _records(client, settings, capabilities, wheres, marks, returns)
-        yield from repair(queued)
+        loaded: set[int] = set()
+        for records in chain(
+            _records(client, settings, capabilities, wheres, marks, returns), repair(queued)
+        ):
+            loaded.update(record["order_number"] for record in records)
+            yield records
+        since = orders_to_read_again(state)
+        if since is not None:
+            yield from read_again(since, loaded)
         state[CREATED_MARK] = marks[CREATED_MARK] or settings.start.isoformat()
         state[UPDATED_MARK] = marks[UPDATED_MARK] or state[CREATED_MARK]
         state[STRATEGY] = strategy
