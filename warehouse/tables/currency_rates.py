@@ -4,7 +4,8 @@ Centra captures a rate from the order's currency to the base currency on every o
 `conversionRate`; in the Order API only a return's `baseCurrencyRate` carries it). An order the Order API
 re-reads while GraphQL is out loses its own rate in the canonical tables (a merge keeps the row as last
 loaded), so the rates seen are kept here, like stock history: this table reads its own previous version and
-adds each build's days. Per currency and day, the rate of the latest order created that day wins.
+adds each build's days. Per currency and day, the rate of the latest order created that day wins (the
+highest, among orders created at the same moment).
 `conversion_rates.py` reads it to fill the rate of an order that has none.
 """
 
@@ -70,8 +71,9 @@ def currency_rates(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> p
                 seen.with_columns(pl.lit(1).alias("_is_current")),
             ]
         )
-        # per day, the latest order's rate; this build's where the same order is seen again
-        .sort("seen_on_order_at", "_is_current")
+        # per day, the latest order's rate (the highest of orders created at the same moment, so that the
+        # result does not depend on row order); this build's where the same order is seen again
+        .sort("seen_on_order_at", "conversion_rate", "_is_current")
         .group_by(KEY, maintain_order=True)
         .last()
         .sort(KEY)
