@@ -29,6 +29,7 @@ from sandbox.settings import OrderApiPluginSettings
 from tests.flows.conftest import point_at
 from tests.pipelines.loading_support import GENEROUS_QUOTAS
 from warehouse.order_api_gaps import NOT_FROM_ORDER_API, compared_columns, order_api_rows
+from warehouse.publish import published_path
 from warehouse.registry import REGISTRY
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -143,3 +144,59 @@ def test_once_graphql_is_back_it_reads_again_what_the_order_api_served(
     # every column of every table, the Order API's gaps too: what it served has been read again
     differences = _differences(through_graphql / "centra.duckdb", through_order_api / "centra.duckdb", None)
     assert differences == {}
+
+
+def _published(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(published_path(warehouse)), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_a_first_run_without_graphql_publishes_what_the_order_api_serves_and_says_what_it_can_not_build(
+    sandbox_factory: SandboxFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    with sandbox_factory(**SANDBOX) as sandbox:
+        point_at(monkeypatch, sandbox, order_api=True)
+        monkeypatch.delenv("SOURCES__CENTRA__GRAPHQL_URL")
+        monkeypatch.delenv("SOURCES__CENTRA__API_TOKEN")
+        summary = _run(warehouse, sandbox)
+        visible_orders = sandbox.state.store.connection.execute("SELECT count(*) FROM orders").fetchone()
+
+    assert summary.succeeded, summary.failure_reasons()
+    assert summary.published_to is not None
+    reference = next(check for check in summary.checks if check.name == REFERENCE_CHECK)
+    assert reference.warned
+    assert "reference data never loaded (GraphQL is not configured" in reference.summary
+    assert "dim_stores holds stand-ins -1 (DTC) and -2 (wholesale)" in reference.summary
+    assert reference.summary in summary.to_markdown()
+    # every order the plugin shows, each with a store, a market and a rate whose source is said
+    assert _published(warehouse, "SELECT count(*) FROM reporting.fct_orders") == [visible_orders]
+    assert _published(warehouse, "SELECT DISTINCT store_id FROM reporting.fct_orders ORDER BY 1") == [
+        (-2,),
+        (-1,),
+    ]
+    assert _published(warehouse, "SELECT store_id, channel, source_api FROM reporting.dim_stores ORDER BY 1") == [
+        (-2, "Wholesale", "order_api"), (-1, "DTC", "order_api"),
+    ]  # fmt: skip
+    markets = _published(warehouse, "SELECT count(DISTINCT market_id) FROM reporting.fct_orders")
+    assert (
+        _published(warehouse, "SELECT count(*) FROM reporting.dim_markets WHERE market_name IS NULL")
+        == markets
+    )
+    sources = dict(
+        _published(warehouse, "SELECT conversion_rate_source, count(*) FROM reporting.fct_orders GROUP BY 1")
+    )
+    assert set(sources) <= {"order", "same_day", "nearest_day", "unknown"}
+    assert sources.get("order", 0) > 0
+    assert _published(
+        warehouse,
+        "SELECT count(*) FROM reporting.fct_orders "
+        "WHERE (net_amount_base IS NULL) <> (conversion_rate_source = 'unknown')",
+    ) == [(0,)]
+    assert _published(warehouse, "SELECT DISTINCT warehouse_id FROM reporting.fct_stock_daily") == [(0,)]
+    assert _published(warehouse, "SELECT warehouse_name FROM reporting.dim_warehouses") == [
+        ("Order API plugin warehouses (summed)",)
+    ]
+    assert _published(warehouse, "SELECT count(*) FROM reporting.fct_order_lines WHERE size_id IS NULL") == [
+        (0,)
+    ]
