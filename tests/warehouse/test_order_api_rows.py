@@ -21,6 +21,7 @@ from polars.testing import assert_frame_equal
 from tests.warehouse.canonical_inputs import all_canonical_tables, create_empty_canonical_tables
 from warehouse.build import build_reporting
 from warehouse.checks import CheckResult
+from warehouse.partitioned_build import DEFAULT_KEYS_PER_PART
 from warehouse.registry import REGISTRY, BuildParams
 from warehouse.tables.order_api_members import ORDER_API_STORES, ORDER_API_WAREHOUSE_NAME
 from warehouse.tables.reference_inputs import REFERENCE_TABLES
@@ -96,7 +97,12 @@ def _not_passed(checks: list[CheckResult] | None) -> dict[str, CheckResult]:
 # --- a. conversion rates --------------------------------------------------------------------------------
 
 
-def test_each_order_gets_its_rate_and_says_where_it_came_from(connection: duckdb.DuckDBPyConnection) -> None:
+@pytest.mark.parametrize(
+    "keys_per_part", [DEFAULT_KEYS_PER_PART, 1]
+)  # 1: the nearest rate is in another part
+def test_each_order_gets_its_rate_and_says_where_it_came_from(
+    connection: duckdb.DuckDBPyConnection, keys_per_part: int
+) -> None:
     connection.execute(
         "INSERT INTO centra_raw.currencies (currency_code, name, is_base) "
         "VALUES ('SEK', 'Krona', true), ('EUR', 'Euro', false), ('NOK', 'Krone', false)"
@@ -116,7 +122,7 @@ def test_each_order_gets_its_rate_and_says_where_it_came_from(connection: duckdb
     # 6 March: 3001 (5 March, its rate from a return) is 1 day away, 2002 4 days
     _order(connection, 3006, api=ORDER_API, currency="EUR", created_at="2026-03-06 00:00:00+00")
 
-    build_reporting(connection, PARAMS)
+    build_reporting(connection, PARAMS, keys_per_part=keys_per_part)
 
     orders = _read(
         connection,
@@ -183,9 +189,13 @@ def test_a_return_of_an_order_without_a_rate_takes_the_inferred_rate(
 
     build_reporting(connection, PARAMS)
 
-    returns = _read(connection, "fct_returns", "return_line_id", "return_line_id", "source_api", "amount_base")
+    returns = _read(
+        connection, "fct_returns", "return_line_id", "return_line_id", "source_api", "amount_base"
+    )
     # 10.5 EUR × 2001's 11 = 115.5
-    expected = pl.DataFrame({"return_line_id": [71], "source_api": [ORDER_API], "amount_base": _money("115.5")})
+    expected = pl.DataFrame(
+        {"return_line_id": [71], "source_api": [ORDER_API], "amount_base": _money("115.5")}
+    )
     assert_frame_equal(returns, expected)
 
 
@@ -272,7 +282,14 @@ def test_without_stores_or_markets_an_order_api_order_gets_the_stand_in_of_its_k
     )
     assert_frame_equal(_read(connection, "dim_stores", "store_id"), expected_stores)
     markets = _read(
-        connection, "dim_markets", "market_id", "market_id", "market_name", "store_id", "store_name", "source_api"
+        connection,
+        "dim_markets",
+        "market_id",
+        "market_id",
+        "market_name",
+        "store_id",
+        "store_name",
+        "source_api",
     )
     expected_markets = pl.DataFrame(
         {
@@ -379,7 +396,9 @@ def test_the_build_runs_without_any_reference_table(connection: duckdb.DuckDBPyC
         "SELECT size_id, product_name, variant_name, size_name, brand_name, collection_name, source_api "
         "FROM reporting.dim_products"
     ).fetchall() == [(300, "Tee", "Black", None, None, None, ORDER_API)]
-    assert connection.sql("SELECT order_line_id, size_id FROM reporting.fct_order_lines ORDER BY 1").fetchall() == [
+    assert connection.sql(
+        "SELECT order_line_id, size_id FROM reporting.fct_order_lines ORDER BY 1"
+    ).fetchall() == [
         (42010, 300),
         (42020, 300),
         (42030, 300),
