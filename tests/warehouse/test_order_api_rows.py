@@ -97,9 +97,8 @@ def _not_passed(checks: list[CheckResult] | None) -> dict[str, CheckResult]:
 # --- a. conversion rates --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "keys_per_part", [DEFAULT_KEYS_PER_PART, 1]
-)  # 1: the nearest rate is in another part
+# one order per part: the nearest known rate is on an order of another part
+@pytest.mark.parametrize("keys_per_part", [DEFAULT_KEYS_PER_PART, 1])
 def test_each_order_gets_its_rate_and_says_where_it_came_from(
     connection: duckdb.DuckDBPyConnection, keys_per_part: int
 ) -> None:
