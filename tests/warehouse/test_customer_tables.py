@@ -127,6 +127,7 @@ def test_dim_customers_match_hand_computed_customers(connection: duckdb.DuckDBPy
             "returned_units": [1, 0, 0, 0],
             "cohort_month": [date(2026, 1, 1), date(2026, 1, 1), date(2026, 2, 1), None],
             "first_market_id": [10, 10, 11, None],
+            "source_api": ["graphql"] * 4,
         }
     )
     assert_frame_equal(_read(connection, "dim_customers", "customer_id"), expected)
@@ -236,7 +237,13 @@ def test_cohort_month_is_the_local_month_and_reaches_past_as_of() -> None:
         (2, 5, datetime(2026, 4, 2, 12, tzinfo=UTC), "20"),
     )
     customers = pl.LazyFrame(
-        {"customer_id": [5], "email": ["x@example.com"], "first_name": ["X"], "last_name": ["Y"]}
+        {
+            "customer_id": [5],
+            "email": ["x@example.com"],
+            "first_name": ["X"],
+            "last_name": ["Y"],
+            "_source_api": ["graphql"],
+        }
     )
     params = BuildParams(timezone="Europe/Stockholm", as_of=datetime(2026, 2, 15, tzinfo=UTC))
 

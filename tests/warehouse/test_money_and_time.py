@@ -70,18 +70,28 @@ def test_an_order_without_lines_has_zero_units_and_amounts() -> None:
             "voucher_amount": pl.Series([None], dtype=MONEY),
             "voucher_code": pl.Series([None], dtype=pl.String),
             "voucher_name": pl.Series([None], dtype=pl.String),
+            "_source_api": ["graphql"],
         }
     )
     no_lines = pl.LazyFrame(
         schema={"order_number": pl.Int64, "quantity": pl.Int64, "gross_amount": MONEY, "net_amount": MONEY}
     )
     no_returns = pl.LazyFrame(schema={"order_number": pl.Int64, "quantity": pl.Int64})
-    inputs = {"orders": orders, "fct_order_lines": no_lines, "orders__returns__lines": no_returns}
+    spec = REGISTRY["fct_orders"]
+    # the reference tables (markets, stores, currencies) are optional: empty, as the build passes them absent
+    no_reference = {name: pl.LazyFrame(schema=dict(types)) for name, types in spec.optional_inputs.items()}
+    inputs = {
+        "orders": orders,
+        "fct_order_lines": no_lines,
+        "orders__returns__lines": no_returns,
+        **no_reference,
+    }
 
-    result = REGISTRY["fct_orders"].build(inputs, BuildParams()).collect()
+    result = spec.build(inputs, BuildParams()).collect()
 
     row = result.row(0, named=True)
     assert (row["units"], row["gross_amount"], row["net_amount"], row["discount_amount"]) == (0, 0, 0, 0)
     assert (row["tax_amount"], row["shipping_amount_base"], row["grand_total_amount_base"]) == (1, 55, 66)
     assert (row["country_code"], row["customer_order_seq"], row["is_first_order"]) == ("DE", 1, True)
     assert row["order_date"] == date(2026, 5, 1)
+    assert (row["conversion_rate_source"], row["store_id"], row["source_api"]) == ("order", 1, "graphql")

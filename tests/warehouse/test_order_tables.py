@@ -72,6 +72,7 @@ def test_fct_order_lines_match_hand_computed_lines(connection: duckdb.DuckDBPyCo
             "currency_code": ["SEK", "SEK", "EUR", "SEK", "SEK"],
             # 30 EUR × 11.23456789 = 337.0370367
             "net_amount_base": _money("160", "50", "337.0370", "0", "400"),
+            "source_api": ["graphql"] * 5,
         }
     )
     assert_frame_equal(_read(connection, "fct_order_lines", "order_line_id"), expected)
@@ -95,6 +96,7 @@ def test_fct_orders_match_hand_computed_orders(connection: duckdb.DuckDBPyConnec
             "conversion_rate": pl.Series(
                 [Decimal("1"), Decimal("11.23456789"), Decimal("1"), Decimal("1")], dtype=RATE
             ),
+            "conversion_rate_source": ["order"] * 4,  # GraphQL gave every order its rate
             "status": ["SHIPPED", "CONFIRMED", "CANCELLED", "CONFIRMED"],
             "is_cancelled": [False, False, True, False],
             "created_at": pl.Series(
@@ -130,6 +132,7 @@ def test_fct_orders_match_hand_computed_orders(connection: duckdb.DuckDBPyConnec
             "voucher_amount": _money("0", "0", "0", "0"),
             "voucher_amount_base": _money("0", "0", "0", "0"),
             "has_voucher": [False] * 4,
+            "source_api": ["graphql"] * 4,
         }
     )
     assert_frame_equal(_read(connection, "fct_orders", "order_number"), expected)

@@ -64,6 +64,7 @@ def test_fct_returns_match_hand_computed_return_lines(connection: duckdb.DuckDBP
             "quantity": [1, 1],
             # 10 EUR × 11.23456789 = 112.3456789
             "amount_base": _money("80", "112.3457"),
+            "source_api": ["graphql", "graphql"],
         }
     )
     assert_frame_equal(_read(connection, "fct_returns", "return_line_id"), expected)
@@ -88,6 +89,7 @@ def test_dim_products_match_hand_computed_skus(connection: duckdb.DuckDBPyConnec
             "collection_name": ["SS26", "SS26", None],
             "product_status": ["ACTIVE", "ACTIVE", "INACTIVE"],
             "variant_status": ["ACTIVE", "ACTIVE", "INACTIVE"],
+            "source_api": ["graphql"] * 3,
         }
     )
     assert_frame_equal(_read(connection, "dim_products", "size_id"), expected)

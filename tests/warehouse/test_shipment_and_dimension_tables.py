@@ -134,6 +134,7 @@ def test_fct_shipments_match_hand_computed_shipments(connection: duckdb.DuckDBPy
             "number_of_packages": [1, None, 4],
             "carrier_name": ["PostNord", None, "DHL"],
             "service_name": ["MyPack", None, "Freight"],
+            "source_api": ["graphql"] * 3,
         }
     )
     assert_frame_equal(_read(connection, "fct_shipments", "shipment_number"), expected)
@@ -146,6 +147,7 @@ def test_dim_stores_name_the_channel(connection: duckdb.DuckDBPyConnection) -> N
             "store_name": ["Retail", "B2B"],
             "store_type": ["DIRECT_TO_CONSUMER", "WHOLESALE"],
             "channel": ["DTC", "Wholesale"],
+            "source_api": ["graphql", "graphql"],
         }
     )
     assert_frame_equal(_read(connection, "dim_stores", "store_id"), expected)
@@ -161,6 +163,7 @@ def test_dim_markets_carry_store_channel_and_sorted_countries(connection: duckdb
             "channel": ["DTC", "Wholesale", "DTC"],
             "country_codes": ["SE", "DE,NL", None],
             "country_count": [1, 2, 0],
+            "source_api": ["graphql"] * 3,
         }
     )
     assert_frame_equal(_read(connection, "dim_markets", "market_id"), expected)
@@ -175,6 +178,7 @@ def test_dim_warehouses_name_status_and_country(connection: duckdb.DuckDBPyConne
             "is_active": [True, False],
             "country_code": ["SE", "DK"],
             "country_name": ["Sweden", None],  # DK is not among Centra's countries
+            "source_api": ["graphql", "graphql"],
         }
     )
     assert_frame_equal(_read(connection, "dim_warehouses", "warehouse_id"), expected)

@@ -48,6 +48,7 @@ def _expected(rows: list[tuple[date, int, int, int, int, int, datetime]]) -> pl.
             "physical_quantity": columns[4],
             "allocated_quantity": columns[5],
             "snapshot_at": pl.Series(columns[6], dtype=UTC_TIME),
+            "source_api": ["graphql"] * len(rows),  # the dataset's stock is GraphQL's, per warehouse
         }
     )
 
