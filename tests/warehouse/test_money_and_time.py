@@ -84,6 +84,7 @@ def test_an_order_without_lines_has_zero_units_and_amounts() -> None:
         "orders": orders,
         "fct_order_lines": no_lines,
         "orders__returns__lines": no_returns,
+        "currency_rates": pl.LazyFrame(schema=REGISTRY["currency_rates"].schema),
         **no_reference,
     }
 

@@ -120,6 +120,8 @@ def test_each_order_gets_its_rate_and_says_where_it_came_from(
     _order(connection, 3005, api=ORDER_API, currency="NOK", created_at="2026-03-05 00:00:00+00")
     # 6 March: 3001 (5 March, its rate from a return) is 1 day away, 2002 4 days
     _order(connection, 3006, api=ORDER_API, currency="EUR", created_at="2026-03-06 00:00:00+00")
+    # 10 March, later that day than 2002: Centra's rate for EUR that local day
+    _order(connection, 3007, api=ORDER_API, currency="EUR", created_at="2026-03-10 12:00:00+00")
 
     build_reporting(connection, PARAMS, keys_per_part=keys_per_part)
 
@@ -137,23 +139,24 @@ def test_each_order_gets_its_rate_and_says_where_it_came_from(
     )
     expected = pl.DataFrame(
         {
-            "order_number": [2001, 2002, 3001, 3002, 3003, 3004, 3005, 3006],
-            "source_api": [GRAPHQL, GRAPHQL, *[ORDER_API] * 6],
-            "conversion_rate": _rates("11", "11.5", "11.2", "1", "11", "11.5", None, "11.2"),
+            "order_number": [2001, 2002, 3001, 3002, 3003, 3004, 3005, 3006, 3007],
+            "source_api": [GRAPHQL, GRAPHQL, *[ORDER_API] * 7],
+            "conversion_rate": _rates("11", "11.5", "11.2", "1", "11", "11.5", None, "11.2", "11.5"),
             "conversion_rate_source": [
                 "order",
                 "order",
                 "order",  # the rate the load took from the order's return
                 "base_currency",
-                "nearest_order",  # 2001's
-                "nearest_order",  # 2002's
+                "nearest_day",  # 2001's day
+                "nearest_day",  # 2002's day
                 "unknown",
-                "nearest_order",  # 3001's
+                "nearest_day",  # 3001's day
+                "same_day",  # 2002's day
             ],
-            "net_amount": _money(*["21"] * 8),
+            "net_amount": _money(*["21"] * 9),
             # 21 × 11 = 231, 21 × 11.5 = 241.5, 21 × 11.2 = 235.2; grand totals 30 × the same rates
-            "net_amount_base": _money("231", "241.5", "235.2", "21", "231", "241.5", None, "235.2"),
-            "grand_total_amount_base": _money("330", "345", "336", "30", "330", "345", None, "336"),
+            "net_amount_base": _money("231", "241.5", "235.2", "21", "231", "241.5", None, "235.2", "241.5"),
+            "grand_total_amount_base": _money("330", "345", "336", "30", "330", "345", None, "336", "345"),
         }
     )
     assert_frame_equal(orders, expected)
@@ -163,13 +166,36 @@ def test_each_order_gets_its_rate_and_says_where_it_came_from(
     )
     expected_lines = pl.DataFrame(
         {
-            "order_line_id": [20010, 20020, 30010, 30020, 30030, 30040, 30050, 30060],
-            "source_api": [GRAPHQL, GRAPHQL, *[ORDER_API] * 6],
+            "order_line_id": [20010, 20020, 30010, 30020, 30030, 30040, 30050, 30060, 30070],
+            "source_api": [GRAPHQL, GRAPHQL, *[ORDER_API] * 7],
             # the order's rate, whatever its source
-            "net_amount_base": _money("231", "241.5", "235.2", "21", "231", "241.5", None, "235.2"),
+            "net_amount_base": _money("231", "241.5", "235.2", "21", "231", "241.5", None, "235.2", "241.5"),
         }
     )
     assert_frame_equal(lines, expected_lines)
+
+
+def test_an_order_the_order_api_re_read_takes_its_days_rate_kept_from_an_earlier_build(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
+    _order(connection, 2001, api=GRAPHQL, currency="EUR", rate="11", created_at="2026-03-01 08:00:00+00")
+    _order(connection, 2002, api=GRAPHQL, currency="EUR", rate="11.5", created_at="2026-03-03 08:00:00+00")
+    build_reporting(connection, PARAMS)
+    # the Order API re-reads 2001: its merge leaves no rate on the canonical row
+    connection.execute(
+        "UPDATE centra_raw.orders SET conversion_rate = NULL, _source_api = 'order_api' WHERE order_number = 2001"
+    )
+
+    build_reporting(connection, PARAMS)
+
+    assert _read(connection, "fct_orders", "order_number", "order_number", "conversion_rate", "conversion_rate_source").rows() == [
+        (2001, Decimal("11.00000000"), "same_day"),
+        (2002, Decimal("11.50000000"), "order"),
+    ]  # fmt: skip
+    assert _read(connection, "currency_rates", "rate_date", "currency_code", "rate_date", "conversion_rate").rows() == [
+        ("EUR", date(2026, 3, 1), Decimal("11.00000000")),
+        ("EUR", date(2026, 3, 3), Decimal("11.50000000")),
+    ]  # fmt: skip
 
 
 def test_a_return_of_an_order_without_a_rate_takes_the_inferred_rate(
@@ -374,7 +400,7 @@ def test_the_build_runs_without_any_reference_table(connection: duckdb.DuckDBPyC
             "store_id": [-1, -1, -2],
             "conversion_rate": _rates("11.2", "11.2", None),
             # with no currencies table, SEK is not known to be the base currency, and no SEK order has a rate
-            "conversion_rate_source": ["order", "nearest_order", "unknown"],
+            "conversion_rate_source": ["order", "nearest_day", "unknown"],
             "net_amount_base": _money("235.2", "235.2", None),
         }
     )

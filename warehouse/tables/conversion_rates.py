@@ -48,7 +48,14 @@ def order_conversion_rates(inputs: Mapping[str, pl.LazyFrame], params: BuildPara
     nearest = (
         missing.filter(pl.col("order_date").is_not_null() & pl.col("currency_code").is_not_null())
         .sort("order_date")
-        .join_asof(known, left_on="order_date", right_on="rate_date", by="currency_code", strategy="nearest")
+        .join_asof(
+            known,
+            left_on="order_date",
+            right_on="rate_date",
+            by="currency_code",
+            strategy="nearest",
+            check_sortedness=False,  # both sides sorted above; polars can not check it within `by` groups
+        )
         .select("order_number", "day_rate", (pl.col("rate_date") == pl.col("order_date")).alias("same_day"))
     )
     base = (
