@@ -46,6 +46,9 @@ ONLY_GRAPHQL: dict[str, tuple[str, ...]] = {
     "product_sizes": ("size_chart_size_id", "size_number", "is_preorder"),
     "prices": (),
 }  # fmt: skip
+# Of those, columns the Order API fills on some rows: the order's rate, from its return's baseCurrencyRate.
+# Where it fills them, the value must be GraphQL's.
+PARTLY_FROM_ORDER_API: dict[str, tuple[str, ...]] = {"orders": ("conversion_rate",)}
 COMPARED_TABLES: tuple[TableSpec, ...] = (
     ORDERS, ORDER_LINES, SHIPMENTS, RETURNS, RETURN_LINES, CUSTOMERS, PRODUCTS, VARIANTS, PRODUCT_SIZES, PRICES,
 )  # fmt: skip
