@@ -8,10 +8,10 @@ wholesale) but not the store's id; its stock is summed over the plugin's warehou
 - a market the Order API's orders name and `markets` does not know is listed in `dim_markets` without a
   name;
 - the Order API's stock lands under warehouse 0, `ORDER_API_WAREHOUSE`, listed in `dim_warehouses` as the
-  plugin's warehouses summed.
-Every id an Order API row carries is then in its dimension, so joins lose none of its rows. An id a GraphQL
-row carries that its dimension lacks is not papered over: the referential checks fail on it, as before;
+  plugin's warehouses summed;
 - a line without ids takes them from the product size with its SKU (else its EAN) in the catalog.
+Every id an Order API row carries is then in its dimension, so joins lose none of its rows. An id a GraphQL
+row carries that its dimension lacks is not papered over: the referential checks fail on it, as before.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ _STAND_INS = pl.LazyFrame(
 
 
 def order_store_ids(orders: pl.LazyFrame, markets: pl.LazyFrame, stores: pl.LazyFrame) -> pl.LazyFrame:
-    """order_number, store_id: the store Centra reported, else the market's, the only one of its kind, or the
-    stand-in of its kind."""
+    """order_number, store_id: the store Centra reported, else, for an Order API order, its market's, the only
+    one of its kind, or the stand-in of its kind."""
     market_stores = markets.select("market_id", pl.col("store_id").alias("market_store_id"))
     only_of_kind = (
         stores.group_by("store_type")
@@ -49,15 +49,16 @@ def order_store_ids(orders: pl.LazyFrame, markets: pl.LazyFrame, stores: pl.Lazy
         .select("store_type", "kind_store_id")
     )
     return (
-        orders.select("order_number", "store_id", "market_id", "store_type")
+        orders.select("order_number", "store_id", "market_id", "store_type", "_source_api")
         .join(market_stores, on="market_id", how="left")
         .join(only_of_kind, on="store_type", how="left")
         .join(_STAND_INS.select("store_type", "stand_in_store_id"), on="store_type", how="left")
         .select(
             "order_number",
-            pl.coalesce("store_id", "market_store_id", "kind_store_id", "stand_in_store_id").alias(
-                "store_id"
-            ),
+            pl.when(pl.col("_source_api") == ORDER_API)
+            .then(pl.coalesce("store_id", "market_store_id", "kind_store_id", "stand_in_store_id"))
+            .otherwise(pl.col("store_id"))  # a GraphQL order's store is what Centra said
+            .alias("store_id"),
         )
     )
 
