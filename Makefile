@@ -47,5 +47,5 @@ bench-extraction: install  ## orders/s against Centra's default quotas at budget
 bench-overhead: install  ## quotas off: extract+load, build and an incremental run at ORDERS (1M: ~1 h), vs a naive dlt baseline over BASELINE_ORDERS
 	$(UV) run --frozen python -m bench.local_overhead --orders $${ORDERS:-1000000} --baseline-orders $${BASELINE_ORDERS:-200000} $(if $(NO_BASELINE),--no-baseline,)
 
-bench-reconciliation: install  ## requests and complexity of the nightly reconciliation at ORDERS (1M: ~5 min), nothing differing and DIFFER orders differing
-	$(UV) run --frozen python -m bench.reconciliation_cost --orders $${ORDERS:-1000000} --differ $${DIFFER:-100}
+bench-reconciliation: install  ## requests and complexity of the nightly reconciliation at ORDERS over YEARS (1M over 3: ~5 min), nothing differing and DIFFER orders differing
+	$(UV) run --frozen python -m bench.reconciliation_cost --orders $${ORDERS:-1000000} --years $${YEARS:-3} --differ $${DIFFER:-100}

@@ -84,6 +84,7 @@ class SandboxSettings:
     returns_enabled: bool = True  # False: no returns at all (a young shop)
     wholesale_enabled: bool = True  # False: no wholesale accounts, buyers or orders (DTC only)
     quiet_days: int = 0  # no orders placed in the last N days before `now` (a quiet shop, a holiday)
+    history_days: int = 730  # the orders span this many days up to `now` (two years)
     anonymization_style: AnonymizationStyle = "null"  # personal data of anonymized customers: NULL, "", ...
 
     graphql_token: str = "sandbox-token"

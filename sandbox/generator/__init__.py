@@ -64,7 +64,7 @@ def generate(store: Store, settings: SandboxSettings) -> None:
     seed = settings.seed
     now = settings.now if settings.now.tzinfo else settings.now.replace(tzinfo=UTC)  # naive means UTC
     end = int(now.timestamp())
-    start, _ = window(end)
+    start, _ = window(end, settings.history_days)
     insert_reference(store)
     insert_catalog(
         store, random.Random(f"{seed}:catalog"), CatalogTimes(start, end), product_count(settings.orders)
@@ -87,7 +87,12 @@ def generate(store: Store, settings: SandboxSettings) -> None:
     lifecycle = Lifecycle(rng, IdSequences(), end, returns_enabled=settings.returns_enabled)
     creation_order = CreationOrder(lambda table, row: buffers[table].append(row))
     times = order_times(
-        random.Random(f"{seed}:timeline"), settings.orders, end, settings.timezone, settings.quiet_days
+        random.Random(f"{seed}:timeline"),
+        settings.orders,
+        end,
+        settings.timezone,
+        settings.quiet_days,
+        settings.history_days,
     )
     # Even a tiny dataset holds an order stuck on hold, a backordered one and, last, one awaiting payment.
     stuck: dict[int, Stuck] = {

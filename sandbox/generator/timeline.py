@@ -21,8 +21,9 @@ HOURLY_WEIGHTS = (
 ORDERS_AROUND_EACH_DST_SWITCH = 2
 
 
-def window(end: int) -> tuple[int, int]:
-    return end - WINDOW_DAYS * DAY, end
+def window(end: int, days: int = WINDOW_DAYS) -> tuple[int, int]:
+    """The history's first and last moment: `days` days up to `end`."""
+    return end - days * DAY, end
 
 
 def day_weight(day_start: int, position: float) -> float:
@@ -69,13 +70,19 @@ def daily_counts(total: int, start: int, end: int) -> list[int]:
 
 
 def order_times(
-    rng: random.Random, total: int, end: int, timezone: str, quiet_days: int = 0
+    rng: random.Random,
+    total: int,
+    end: int,
+    timezone: str,
+    quiet_days: int = 0,
+    history_days: int = WINDOW_DAYS,
 ) -> Iterator[int]:
-    """`total` order times (epoch seconds) in ascending order, all within the two-year window but its last
-    `quiet_days` days (a shop on holiday, a small wholesale brand: no order for a while before the end)."""
-    if not 0 <= quiet_days < WINDOW_DAYS:
-        raise ValueError(f"quiet_days must be in [0, {WINDOW_DAYS}), got {quiet_days}")
-    start, end = window(end)
+    """`total` order times (epoch seconds) in ascending order, all within the `history_days` window (two
+    years by default) but its last `quiet_days` days (a shop on holiday, a small wholesale brand: no order for
+    a while before the end)."""
+    if not 0 <= quiet_days < history_days:
+        raise ValueError(f"quiet_days must be in [0, {history_days}), got {quiet_days}")
+    start, end = window(end, history_days)
     end -= quiet_days * DAY
     counts = daily_counts(total, start, end)
     forced: dict[int, list[int]] = {}

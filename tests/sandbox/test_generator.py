@@ -390,3 +390,20 @@ def test_a_quiet_spell_must_leave_some_of_the_two_years() -> None:
     settings = SandboxSettings(orders=50, clock_follows_real_time=False, quiet_days=730)
     with pytest.raises(ValueError, match="quiet_days"):
         generate(SandboxState.empty(settings).store, settings)
+
+
+def test_a_longer_history_spreads_the_orders_over_it_and_stays_sound() -> None:
+    settings = SandboxSettings(orders=1500, seed=4, clock_follows_real_time=False, history_days=3 * 365)
+    state = SandboxState.empty(settings)
+    generate(state.store, settings)
+    shop, now = state.store, settings.now.replace(tzinfo=None)
+    oldest = shop.scalar("SELECT min(created_at) FROM orders")
+    assert now - timedelta(days=3 * 365) <= oldest < now - timedelta(days=3 * 365 - 30)
+    two_years_back = shop.scalar(
+        "SELECT count(*) FROM orders WHERE created_at < ?", [now - timedelta(days=730)]
+    )
+    assert two_years_back > 100  # the third year has orders too
+    for name, sql in {**INTEGRITY_CHECKS, **CONSISTENCY_CHECKS}.items():
+        if name != "orders within two years of the end":  # three years here, checked above
+            assert shop.rows(sql + " LIMIT 1") == [], name
+    shop.close()
