@@ -59,6 +59,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quiet-days", type=int, default=0, help="no orders in the last N days before the clock's now"
     )
     parser.add_argument(
+        "--history-days", type=int, default=730, help="the orders span this many days up to the clock's now"
+    )
+    parser.add_argument(
         "--anonymization-style",
         choices=ANONYMIZATION_STYLES,
         default="null",
@@ -86,6 +89,7 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         returns_enabled=not args.no_returns,
         wholesale_enabled=not args.no_wholesale,
         quiet_days=args.quiet_days,
+        history_days=args.history_days,
         anonymization_style=args.anonymization_style,
     )
 
