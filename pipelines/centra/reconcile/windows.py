@@ -10,6 +10,7 @@ a month gathers thirty times the chances of that (DECISIONS §27).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -37,18 +38,34 @@ class Window:
         }
 
     def split(self, timezone: str) -> list[Window]:
-        """The next finer windows covering this one: a day's hours; [] below that."""
-        if self.grain == "day":
-            hours, start = [], self.start
-            while start < self.end:
-                stop = min(start + timedelta(hours=1), self.end)
-                hours.append(Window("hour", start, stop, self.day))
-                start = stop
-            return hours
-        return []
+        """The next finer windows covering this one: a day's hours; [] below that.
+
+        Centra's filter bounds are naive local times, so an hour of the night clocks go back has the same
+        bounds as the hour after it, and Centra may read either. Hours are merged until every bound is a
+        local time that happens once: the hour before, the repeated hours and the hour after then make one
+        window (01:00 to 03:59:59 in Stockholm), which both sides count the same whichever way Centra reads
+        its naive times."""
+        if self.grain != "day":
+            return []
+        bounds, moment = [self.start], self.start + timedelta(hours=1)
+        while moment < self.end:
+            if not (_repeated(moment, timezone) or _repeated(moment - timedelta(seconds=1), timezone)):
+                bounds.append(moment)
+            moment += timedelta(hours=1)
+        bounds.append(self.end)
+        return [Window("hour", start, stop, self.day) for start, stop in itertools.pairwise(bounds)]
 
 
 EVERYTHING = Window("all", datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC), None)
+
+
+def _repeated(moment: datetime, timezone: str) -> bool:
+    """True when the local wall time of `moment` happens twice (the hour repeated when clocks go back)."""
+    zone = ZoneInfo(timezone)
+    wall = moment.astimezone(zone).replace(tzinfo=None)
+    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC) != wall.replace(tzinfo=zone, fold=1).astimezone(
+        UTC
+    )
 
 
 def _midnight(day: date, timezone: str) -> datetime:
