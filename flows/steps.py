@@ -20,7 +20,15 @@ from flows.summary import Bucket, CheckOutcome, FamilyOutcome, RunSummary, bucke
 from pipelines import privacy
 from pipelines.centra import centra_source
 from pipelines.centra.circuit import CircuitBreaker
-from pipelines.centra.errors import CentraError, find_centra_error
+from pipelines.centra.errors import (
+    CentraApiDownError,
+    CentraAuthError,
+    CentraConfigError,
+    CentraError,
+    CentraPermissionError,
+    CentraSchemaError,
+    find_centra_error,
+)
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
 from pipelines.centra.run_summary import read_last_run
 from pipelines.centra.settings import parse_hash_pii, parse_max_extraction_age_hours
@@ -34,12 +42,13 @@ log = logging.getLogger("centra_elt")
 
 # Failures a retry can not fix: a configuration, token or schema problem fails at once, and so does an API
 # the run's circuit breaker knows to be down (a retry in the same run would not ask it again).
-PERMANENT = (
-    "CentraConfigError",
-    "CentraAuthError",
-    "CentraSchemaError",
-    "CentraPermissionError",
-    "CentraApiDownError",
+# Errors another attempt can not fix: a retry would only repeat them.
+PERMANENT: tuple[type[CentraError], ...] = (
+    CentraConfigError,
+    CentraAuthError,
+    CentraSchemaError,
+    CentraPermissionError,
+    CentraApiDownError,
 )
 
 
@@ -111,7 +120,7 @@ def add_schema_notes(summary: RunSummary, pipeline: dlt.Pipeline) -> None:
 
 def is_permanent(error: BaseException) -> bool:
     centra = find_centra_error(error)
-    return centra is not None and type(centra).__name__ in PERMANENT
+    return isinstance(centra, PERMANENT)
 
 
 def describe_error(error: BaseException) -> str:

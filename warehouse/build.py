@@ -21,10 +21,9 @@ import warehouse.tables  # noqa: F401  (registering the tables is importing them
 from warehouse import checks as quality
 from warehouse.duckdb_scan import StoredTable, scan_table
 from warehouse.partitioned_build import DEFAULT_KEYS_PER_PART, build_in_parts, duplicate_keys
-from warehouse.registry import REGISTRY, BuildParams, Registry, TableSpec, previous_version
+from warehouse.registry import REGISTRY, REPORTING_SCHEMA, BuildParams, Registry, TableSpec, previous_version
 
 RAW_SCHEMA = "centra_raw"
-REPORTING_SCHEMA = "reporting"
 STAGING_SCHEMA = "reporting_staging"
 EMPTY_INPUTS_SCHEMA = "reporting_empty_inputs"  # optional inputs not written yet, while a build reads them
 _STAGED_FRAME = "_reporting_build_frame"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from warehouse.build import REPORTING_SCHEMA
 from warehouse.order_api_gaps import gaps_markdown
-from warehouse.registry import REGISTRY, Registry
+from warehouse.registry import REGISTRY, REPORTING_SCHEMA, Registry
 
 DICTIONARY_PATH = Path(__file__).resolve().parent.parent / "docs" / "data_dictionary.md"
 

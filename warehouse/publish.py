@@ -17,7 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-REPORTING_SCHEMA = "reporting"
+from warehouse.registry import REPORTING_SCHEMA
+
 _PUBLISHED = "published"
 
 

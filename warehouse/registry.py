@@ -46,7 +46,8 @@ class BuildParams:
 
 TableFunction = Callable[[Mapping[str, pl.LazyFrame], BuildParams], pl.LazyFrame]
 
-PREVIOUS_VERSION_PREFIX = "reporting."
+REPORTING_SCHEMA = "reporting"  # the schema every reporting table is built in, and published
+PREVIOUS_VERSION_PREFIX = f"{REPORTING_SCHEMA}."
 
 
 def previous_version(name: str) -> str:

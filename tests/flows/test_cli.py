@@ -54,7 +54,7 @@ def test_the_demo_prints_numbers_that_match_the_reporting_tables(tmp_path: Path)
     assert empty == []
 
 
-def test_a_run_without_configuration_fails_in_one_line_without_a_traceback(
+def test_a_run_naming_an_unknown_resource_fails_in_one_line_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     for name in ("GRAPHQL_URL", "API_TOKEN", "ORDER_API_URL", "ORDER_API_KEY"):

@@ -3,6 +3,7 @@ fallback per family with a run summary, incremental re-pulls, and clear errors f
 
 from __future__ import annotations
 
+import ast
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -71,7 +72,7 @@ def _tolerated(graphql: Path, order_api: Path, spec: TableSpec, problem: str) ->
     # e.g. "orders (1034,) created_at: GraphQL datetime(...) != Order API datetime(...)"
     key_part = problem.split(")")[0] + ")"
     column = problem[len(key_part) :].split(":")[0].strip()
-    key = eval(key_part[len(spec.name) :].strip())  # the primary key tuple differences() printed
+    key = ast.literal_eval(key_part[len(spec.name) :].strip())  # the primary key tuple differences() printed
     where = " AND ".join(f"{name} = {value!r}" for name, value in zip(spec.primary_key, key, strict=True))
     sql = f'SELECT "{column}" FROM centra_raw.{spec.name} WHERE {where}'
     return _daylight_saving_repeat(rows(graphql, sql)[0][0], rows(order_api, sql)[0][0])
