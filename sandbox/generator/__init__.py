@@ -19,12 +19,12 @@ from sandbox.generator.anonymization import anonymize
 from sandbox.generator.bulk import TableBuffer, insert_rows
 from sandbox.generator.catalog import CatalogTimes, insert_catalog
 from sandbox.generator.catalog_index import CatalogIndex
+from sandbox.generator.creation_order import CreationOrder
 from sandbox.generator.customers import CustomerFactory
+from sandbox.generator.id_sequences import IdSequences
 from sandbox.generator.lifecycle import Lifecycle, Stuck
 from sandbox.generator.orders import OrderFactory
 from sandbox.generator.reference import insert_reference
-from sandbox.generator.sequences import IdSequences
-from sandbox.generator.sequencing import CreationOrder
 from sandbox.generator.timeline import DAY, order_times, window
 from sandbox.generator.wholesale import build_accounts
 from sandbox.settings import AnonymizationStyle, SandboxSettings

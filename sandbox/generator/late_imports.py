@@ -13,9 +13,9 @@ from __future__ import annotations
 from sandbox.generator.bulk import insert_rows
 from sandbox.generator.catalog_index import CatalogIndex
 from sandbox.generator.customers import Address, CustomerFactory, Person
+from sandbox.generator.id_sequences import IdSequences
 from sandbox.generator.order_changes import ChangeContext, ship_everything
 from sandbox.generator.orders import OrderFactory
-from sandbox.generator.sequences import IdSequences
 from sandbox.generator.wholesale import accounts_from_store
 
 DAY = 86_400

@@ -11,8 +11,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sandbox.generator.id_sequences import IdSequences
 from sandbox.generator.orders import SHIPPING_CENTS, BuiltOrder
-from sandbox.generator.sequences import IdSequences
 
 MINUTE, HOUR, DAY = 60, 3_600, 86_400
 ORDER_CANCEL_SHARE = 0.035

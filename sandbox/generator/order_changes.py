@@ -14,6 +14,7 @@ from typing import Any
 from sandbox.generator.bulk import insert_rows
 from sandbox.generator.catalog_index import CatalogIndex
 from sandbox.generator.customers import CustomerFactory
+from sandbox.generator.id_sequences import IdSequences
 from sandbox.generator.lifecycle import (
     carrier_for,
     return_rows,
@@ -22,7 +23,6 @@ from sandbox.generator.lifecycle import (
     tracking_number,
 )
 from sandbox.generator.orders import OrderFactory
-from sandbox.generator.sequences import IdSequences
 from sandbox.generator.wholesale import accounts_from_store
 from sandbox.store import Store
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from sandbox.generator.catalog_index import CatalogIndex
 from sandbox.generator.customers import Address, CustomerFactory, Person, random_address
+from sandbox.generator.id_sequences import IdSequences
 from sandbox.generator.people_data import PEOPLE
 from sandbox.generator.reference import CURRENCIES, MARKETS, PRICELISTS, TAX_BASIS_POINTS
-from sandbox.generator.sequences import IdSequences
 from sandbox.generator.wholesale import AccountInfo, Accounts
 
 WHOLESALE_SHARE = 0.1

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import Any
 
+from sandbox.generator.id_sequences import IdSequences
 from sandbox.generator.lifecycle import Fulfilment
-from sandbox.generator.sequences import IdSequences
 
 Row = dict[str, Any]
 
