@@ -71,7 +71,7 @@ def install_kill(spec: str) -> None:
     """`module.attr[.attr]:N[:MATCH]`: SIGKILL this process on the Nth (matching) call of that callable."""
     target, count, *match = spec.split(":", 2)
     owner_path, attribute = target.rsplit(".", 1)
-    owner = _resolve(owner_path)
+    owner = resolve(owner_path)
     original = getattr(owner, attribute)
     calls = {"n": 0}
     wanted = int(count)
@@ -87,7 +87,8 @@ def install_kill(spec: str) -> None:
     setattr(owner, attribute, killing)
 
 
-def _resolve(path: str) -> Any:
+def resolve(path: str) -> Any:
+    """The object a dotted path names: the longest importable module, then attributes."""
     parts = path.split(".")
     for split in range(len(parts), 0, -1):
         try:
