@@ -7,7 +7,7 @@ reconciliation (every month of the history, the catalog's and the accounts' keys
 with the product's own code (`pipelines/centra/resources/reconciliation.reconcile`): on the equal
 warehouse, and after `--differ` orders were made to differ (half deleted from the warehouse, half added to
 it that Centra never had, on random days). Figures: requests, complexity, and that complexity as a share of
-Centra's default hourly quota (reference §A9, the sandbox's default: 20,000,000). Quotas do not bind here:
+Centra's default hourly quota (docs/centra-api-reference.md §A9, the sandbox's default: 20,000,000). Quotas do not bind here:
 the subject is the spend, not the wait.
 """
 

@@ -1,7 +1,7 @@
 """Which customers Centra has anonymized, in every form an anonymization may leave (one rule, used by the
 raw tables' scrub, `pipelines/privacy.py`, and by reporting, `warehouse/tables/dim_customers.py`).
 
-Centra documents that anonymizing a customer removes their personal data, not what is left (reference §B:
+Centra documents that anonymizing a customer removes their personal data, not what is left (docs/centra-api-reference.md §B:
 "[?]"): the fields may come back NULL, as empty strings, or as placeholders. A customer (or an order's
 address) is anonymized when
 - the email is NULL, blank, or a placeholder: a local part that starts `anonymized`/`anonymised`/

@@ -3,7 +3,7 @@
 Each bucket holds up to `quota` tokens and refills continuously at quota / interval. A request costs one
 request token and `complexity` complexity tokens (plus one mutation token for a mutation). When any bucket
 is short, the request is refused with the time at which it would succeed; Centra refuses every request
-before that moment too (reference §A9), so the limiter remembers it.
+before that moment too (docs/centra-api-reference.md §A9), so the limiter remembers it.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Every knob of the sandbox: dataset size, credentials, and the variants of Centra behaviour that its
-documentation leaves open (reference §E). Tests build a `SandboxSettings` and hand it to the server."""
+documentation leaves open (docs/centra-api-reference.md §E). Tests build a `SandboxSettings` and hand it to the server."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class TokenSpec:
 
 @dataclass
 class RateLimitQuotas:
-    """Token-bucket sizes; defaults are the docs.centra.com example column of reference §A9."""
+    """Token-bucket sizes; defaults are the docs.centra.com example column of docs/centra-api-reference.md §A9."""
 
     request_10s: int = 20
     request_1h: int = 10_000
@@ -62,7 +62,7 @@ NON_BINDING_QUOTAS = RateLimitQuotas(
 
 @dataclass
 class OrderApiPluginSettings:
-    """What the Order API plugin in AMS is configured to show (reference §B2)."""
+    """What the Order API plugin in AMS is configured to show (docs/centra-api-reference.md §B2)."""
 
     plugin_uri: str = "order-api"
     market_ids: frozenset[int] | None = None  # None: every market

@@ -1,6 +1,6 @@
 """What a reporting row served by the Order API can not hold, column by column, and why.
 
-GraphQL is the full picture; the Order API (reference §B) lacks some fields, sums stock over its plugin's
+GraphQL is the full picture; the Order API (docs/centra-api-reference.md §B) lacks some fields, sums stock over its plugin's
 warehouses and hides some rows. A row carries `source_api`, and this list says what an `order_api` row lacks
 or holds differently from what the same row through GraphQL would: the data dictionary prints it, and the
 fallback's end-to-end test compares every other column of every table with a GraphQL run of the same shop.
@@ -92,7 +92,7 @@ REPEATED_HOUR = (
 )
 HIDDEN_ORDERS = (
     "orders on hold or waiting for payment are hidden unless the plugin's \"Return waiting for payment / On "
-    'hold orders" setting is on, and so are the markets and statuses the plugin leaves out (reference §B2)'
+    'hold orders" setting is on, and so are the markets and statuses the plugin leaves out (docs/centra-api-reference.md §B2)'
 )
 # Rows the Order API does not show, or shows at another time: an SQL condition on a table's other rows
 # (`{timezone}`: the instance's). A whole table in NOT_FROM_ORDER_API is about the run, not Centra's data.

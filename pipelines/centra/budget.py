@@ -1,7 +1,7 @@
 """Pacing requests inside a share of Centra's rate-limit buckets.
 
 Centra meters requests and query complexity in token buckets over 10 s and 1 h, shared by every
-integration on the instance (reference §A9). The client keeps its own copy of each bucket, sized to
+integration on the instance (docs/centra-api-reference.md §A9). The client keeps its own copy of each bucket, sized to
 `share` of the quota, and waits before a request that its copy can not pay for. Reading `rateLimits` from
 time to time re-aligns the copies with what the instance reports, so other integrations' use counts too.
 """

@@ -1,6 +1,6 @@
 """What this Centra instance offers, read from its schema once at the start of a run.
 
-Centra's schema varies between instances and versions (reference §E): whether orders can be filtered by
+Centra's schema varies between instances and versions (docs/centra-api-reference.md §E): whether orders can be filtered by
 `updatedAt`, whether customers have `updatedAt`. The source picks its incremental strategy from this, and
 fits every query it will send to the schema before extracting anything (`schema_fit`): an optional field
 the instance lacks is left out and listed, a missing required field fails the family up front with the

@@ -1,4 +1,4 @@
-"""The HTTP client for Centra's REST Order API (reference §B): the fallback when GraphQL can not serve.
+"""The HTTP client for Centra's REST Order API (docs/centra-api-reference.md §B): the fallback when GraphQL can not serve.
 
 Every call is a GET with `API-Authorization: <key>` and answers the `{"status": ...}` envelope. Classified
 like the GraphQL client, with the Order API's own settings named in every message:

@@ -1,6 +1,6 @@
 """Fitting a query document to the instance's schema: what the instance lacks is left out, or the family fails.
 
-Centra's schema differs between instances and API versions (reference §E): fields are added, renamed and
+Centra's schema differs between instances and API versions (docs/centra-api-reference.md §E): fields are added, renamed and
 removed. Each family says which fields it *requires* (keys, foreign keys, money, quantities, statuses and the
 timestamps its incrementality needs, as `Type.field` coordinates); every other field it asks for is
 optional. Before a run extracts anything, each document it will send is fitted to the schema read by
@@ -63,7 +63,7 @@ RENAMED_FIELDS: dict[tuple[str, str], str] = {
     ("AppliedDiscount", "voucher"): "discount",  # inside the renamed type below
 }
 RENAMED_TYPES: dict[str, str] = {"AppliedVoucher": "AppliedDiscount"}  # name the documents use -> older name
-# Sort values to try, in order, when the one a document names is not offered (reference §A6).
+# Sort values to try, in order, when the one a document names is not offered (docs/centra-api-reference.md §A6).
 SORT_ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "number_ASC": ("id_ASC", "orderDate_ASC", "createdAt_ASC"),
     "id_ASC": ("number_ASC", "createdAt_ASC"),

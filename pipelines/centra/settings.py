@@ -32,7 +32,9 @@ class CentraSettings:
     rate_limit_share: float = 0.5  # share of every rate-limit bucket this pipeline may use
     reconcile: bool = False  # also re-pull the lookback window when a cheaper strategy is available
     use_events: bool = False  # Centra enabled the events system for this instance: follow its queue
-    order_api_url: str | None = None  # the Order API plugin's URL: the fallback (reference §B)
+    order_api_url: str | None = (
+        None  # the Order API plugin's URL: the fallback (docs/centra-api-reference.md §B)
+    )
     order_api_key: str | None = None  # the plugin's secret API key
     api: ApiChoice = "auto"  # which API serves the families: GraphQL, the Order API, or auto (fallback)
     request_attempts: int = 6  # tries per request on 5xx, timeouts and broken bodies, with backoff

@@ -1,4 +1,4 @@
-"""How the sandbox represents an anonymized customer (Centra's docs leave the result open, reference §E10).
+"""How the sandbox represents an anonymized customer (Centra's docs leave the result open, docs/centra-api-reference.md §E10).
 
 Centra documents that `anonymize-customer` removes the personal data, not what is left, so the setting
 `anonymization_style` picks one of the plausible results (the pipeline must recognise each):

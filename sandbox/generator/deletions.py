@@ -1,14 +1,14 @@
 """Deletions for change sets: what Centra no longer has, so the warehouse must lose it too.
 
 Each step picks its rows with the change set's seed, deletes them with everything keyed by them, and queues
-the DELETED events (the `object` of a DELETED event is null, reference §A10). Two rules hold for all:
+the DELETED events (the `object` of a DELETED event is null, docs/centra-api-reference.md §A10). Two rules hold for all:
 
 - **Ids are never reused.** The row holding the highest id of its table (orders: the highest number) is
   never deleted, because new rows are numbered `max + 1`.
 - **Order history stays.** Centra keeps orders and invoices: variants and products no order line refers to
   are preferred (if none is left, order lines keep the deleted ids, and their product fields answer null);
   customers and accounts are deleted only when they have no order (a customer with orders is anonymized
-  instead, reference §B "anonymize"; an account with orders is left alone).
+  instead, docs/centra-api-reference.md §B "anonymize"; an account with orders is left alone).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Change-set steps on records that already went through part of their life (reference §C11).
+"""Change-set steps on records that already went through part of their life (docs/centra-api-reference.md §C11).
 
 Returns are completed and reopened, shipments are deleted before they ship, and whole orders are
 cancelled. Each step picks its rows with the change set's seed, stamps `updated_at`, touches the order and

@@ -1,6 +1,6 @@
 """What a query will cost and touch, read from the parsed document before anything executes.
 
-Complexity (Centra does not publish its formula; reference §A9 gives the shape): every selected field costs
+Complexity (Centra does not publish its formula; docs/centra-api-reference.md §A9 gives the shape): every selected field costs
 1; a list multiplies the cost of its subtree by the number of rows it may return — its `limit`/`first`/
 `last`, else its declared default (20), else a small fixed factor for lists documented as "all elements";
 the stock quantities other than `freeToAllocateQuantity` are expensive scalars, FTA is free; `rateLimits`

@@ -1,6 +1,6 @@
 """Integration API tokens: `Authorization: Bearer <token>` or the cookie `graphql-access=<token>`.
 
-Centra does not document how it refuses a missing, unknown, expired or revoked token (reference §E1), so
+Centra does not document how it refuses a missing, unknown, expired or revoked token (docs/centra-api-reference.md §E1), so
 the response follows `settings.unknown_token_response`: HTTP 401, or HTTP 200 — both with a GraphQL-style
 `errors` body of category `authentication` and no `data`.
 """

@@ -1,4 +1,4 @@
-"""Token permissions per type and field (reference §A2).
+"""Token permissions per type and field (docs/centra-api-reference.md §A2).
 
 A root field needs its entity's `Type:read`; a denied root field refuses the whole request (no `data`).
 Sensitive nested fields need their own `Type.field:read` (or the related entity's `Type:read`); a denied

@@ -2,7 +2,7 @@
 Centra's docs still show (settings.legacy_names). schema.py applies them; they combine with each other and
 with the other variants.
 
-**Minimal schema.** An instance that offers only what reference §A documents and the pipeline needs: every
+**Minimal schema.** An instance that offers only what docs/centra-api-reference.md §A documents and the pipeline needs: every
 field of an object or interface type that is not in `MINIMAL_SCHEMA_KEPT` leaves the schema (an
 interface's kept field stays on its implementations), `Mutation` goes with its last field, and object,
 interface and union types nothing reaches any more go too. Input types, enums and scalars stay whole: their
@@ -36,7 +36,7 @@ from graphql import (
 #
 # Where the list comes from: the fields the pipeline requires (its families' REQUIRED coordinates, as the
 # pipeline's REQUIRED lists), the documented root lists, and the documented relationships without which a
-# required field could not be reached. Every entry is named in ../shared/reference/centra-api.md (tag after
+# required field could not be reached. Every entry is named in docs/centra-api-reference.md (tag after
 # each group), except Customer.updatedAt, which the pipeline reads only where an instance offers it (the
 # customer_updated_at variant).
 # Two roots go beyond the pipeline's own lists: `currencies` (documented, §A8.7, and the pipeline's

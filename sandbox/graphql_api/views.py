@@ -84,7 +84,7 @@ SELECT pr.variant_id, pr.pricelist_id, pr.price, pl.currency_code, pl.store_id
 FROM prices pr JOIN pricelists pl ON pl.pricelist_id = pr.pricelist_id
 """
 
-# Stock semantics (reference §A8.6): physical = free to allocate + allocated. The sandbox has no demand,
+# Stock semantics (docs/centra-api-reference.md §A8.6): physical = free to allocate + allocated. The sandbox has no demand,
 # supplier-module or delivery data, so availableNow = FTA and available = FTA + unlinked incoming.
 STOCK = """
 SELECT st.warehouse_id, st.product_size_id, ps.variant_id, v.product_id, sz.sort_order AS size_sort,

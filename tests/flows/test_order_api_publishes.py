@@ -40,7 +40,7 @@ CHANGES = ChangeSet(
     old_order_age_days=5, cancelled_orders=2,
 )  # fmt: skip
 # Orders on hold or waiting for payment are hidden from the Order API unless the plugin shows them (a listed
-# gap, reference §B2): this shop's plugin shows them, so every order is in both warehouses.
+# gap, docs/centra-api-reference.md §B2): this shop's plugin shows them, so every order is in both warehouses.
 # What records a run rather than Centra's data: when it read the stock, what its reconciliation counted.
 READ_AT = ("snapshot_at", "checked_at")
 RUN_RECORDS = ("source_reconciliation",)

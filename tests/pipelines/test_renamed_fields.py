@@ -1,4 +1,4 @@
-"""Fields Centra renamed (reference §A8.1, §A8.4, §A8.5) load under either name.
+"""Fields Centra renamed (docs/centra-api-reference.md §A8.1, §A8.4, §A8.5) load under either name.
 
 One sandbox serves the current names, another (`legacy_names`) the older ones for the same seeded data:
 `ProductSize.GTIN` for `EAN`, `Customer.sex` for `gender`, `... on AppliedDiscount { discount }` for

@@ -1,4 +1,4 @@
-"""Tokens, permissions and store restrictions (reference §A2, §C1, §C2, §C3, §C14)."""
+"""Tokens, permissions and store restrictions (docs/centra-api-reference.md §A2, §C1, §C2, §C3, §C14)."""
 
 from __future__ import annotations
 

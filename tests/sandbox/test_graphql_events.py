@@ -1,4 +1,4 @@
-"""The events system over GraphQL (reference §A10, §C15, §C16): listeners, the per-integration queue,
+"""The events system over GraphQL (docs/centra-api-reference.md §A10, §C15, §C16): listeners, the per-integration queue,
 current-state objects, confirmation, and mutations answered with HTTP 200 and userErrors/userWarnings."""
 
 from __future__ import annotations

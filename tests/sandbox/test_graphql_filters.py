@@ -1,5 +1,5 @@
 """`where` filters, lenient date inputs, cancelled lines, and the schema variants that settings switch
-(reference §A4, §A7, §C10, §C11, §E4)."""
+(docs/centra-api-reference.md §A4, §A7, §C10, §C11, §E4)."""
 
 from __future__ import annotations
 

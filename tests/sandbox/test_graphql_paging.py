@@ -1,4 +1,4 @@
-"""Offset pages, counters and the Relay connection (reference §A5, §C4, §C5)."""
+"""Offset pages, counters and the Relay connection (docs/centra-api-reference.md §A5, §C4, §C5)."""
 
 from __future__ import annotations
 

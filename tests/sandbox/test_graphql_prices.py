@@ -1,5 +1,5 @@
 """`ProductVariant.prices`: one price per pricelist in its currency, optional paging, permission and store
-restriction (reference §A5, §A7, §A8.7)."""
+restriction (docs/centra-api-reference.md §A5, §A7, §A8.7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rate limits and query complexity on the GraphQL endpoint (reference §A9, §C6, §C16)."""
+"""Rate limits and query complexity on the GraphQL endpoint (docs/centra-api-reference.md §A9, §C6, §C16)."""
 
 from __future__ import annotations
 

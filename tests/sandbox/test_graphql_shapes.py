@@ -1,4 +1,4 @@
-"""Response shapes: interfaces, IDs, money, dates, nulls, deprecations, introspection (reference §A3, §A4,
+"""Response shapes: interfaces, IDs, money, dates, nulls, deprecations, introspection (docs/centra-api-reference.md §A3, §A4,
 §A8, §C7–§C10, §C12)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every query template of reference §A11 runs unchanged against the sandbox, through gql as the
+"""Every query template of docs/centra-api-reference.md §A11 runs unchanged against the sandbox, through gql as the
 extractor sends it, validated client-side against the introspected schema."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from gql.graphql_request import GraphQLRequest
 from sandbox.server import RunningSandbox
 from tests.sandbox.graphql_support import gql_client
 
-# Copied verbatim from reference §A11.
+# Copied verbatim from docs/centra-api-reference.md §A11.
 ORDERS_WINDOW = """
 query OrdersWindow($from: DateTimeTz!, $to: DateTimeTz!, $page: Int!, $limit: Int!) {
   orders(where: { createdAt: { from: $from, to: $to } }, sort: [id_ASC], limit: $limit, page: $page) {

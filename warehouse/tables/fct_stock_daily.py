@@ -5,7 +5,7 @@ The canonical `stock` table holds only the current snapshot, so this table reads
 the snapshot's day is replaced when the new snapshot is later, a new key or a new day adds rows.
 
 A day holds one API's stock: GraphQL's is per warehouse, the Order API's summed over its plugin's warehouses
-under warehouse 0 (reference §B3), so a day read through both would count the same units twice. The day
+under warehouse 0 (docs/centra-api-reference.md §B3), so a day read through both would count the same units twice. The day
 keeps the rows of the API that served its last snapshot.
 """
 

@@ -2,7 +2,7 @@
 
 The Order API names an order's market (`marketId`) and the kind of its store (`orderStore`: retail or
 wholesale) but not the store's id; its stock is summed over the plugin's warehouses with no breakdown
-(reference §B3); its order lines carry SKU and EAN but no product, variant or size id. So:
+(docs/centra-api-reference.md §B3); its order lines carry SKU and EAN but no product, variant or size id. So:
 - an order's store is its market's store (`markets`, kept from the last GraphQL run); else the only store of
   its kind; else a store standing for its kind (`ORDER_API_STORES`, negative ids), listed in `dim_stores`;
 - a market the Order API's orders name and `markets` does not know is listed in `dim_markets` without a

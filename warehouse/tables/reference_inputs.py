@@ -1,6 +1,6 @@
 """The reference tables (stores, markets, warehouses, ...) as optional inputs of the reporting build.
 
-Only GraphQL serves reference data (the Order API has no endpoint for it, reference §B3). A run with GraphQL
+Only GraphQL serves reference data (the Order API has no endpoint for it, docs/centra-api-reference.md §B3). A run with GraphQL
 down keeps what the last GraphQL run loaded; a warehouse that never saw GraphQL has none, and the build still
 runs: a table reading these gets an empty frame of the canonical columns (the registry's `optional_inputs`)
 and fills in what the orders and stock themselves name (`order_api_members`).

@@ -1,6 +1,6 @@
 """What Centra holds, read as cheaply as the instance's schema allows: counts per window, else keys.
 
-Counts, in order of cost (reference §A5, §A9):
+Counts, in order of cost (docs/centra-api-reference.md §A5, §A9):
 - `counters { orders(where: {createdAt: …}) }` and its siblings (`returns`, and `customers` / `products`
   totals). `counters.orders` is documented; a `where` on it is inferred, so it is used only where the
   schema offers it. Many windows go in one request, one alias each (`w0: orders(where: $w0) …`).

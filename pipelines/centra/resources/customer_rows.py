@@ -16,10 +16,10 @@ def _id(value: Any) -> int | None:
 
 
 def customer_row(node: Row, timezone: str) -> Row:
-    """One customer; `updated_at` is NULL on instances whose Customer has no updatedAt (reference §E4).
+    """One customer; `updated_at` is NULL on instances whose Customer has no updatedAt (docs/centra-api-reference.md §E4).
 
     An anonymized customer keeps its row with the personal fields NULL, and a guest and a registered
-    customer sharing an email stay two rows: the key is the id, never the email (reference §A8.4).
+    customer sharing an email stay two rows: the key is the id, never the email (docs/centra-api-reference.md §A8.4).
     """
     country = ((node.get("billingAddress") or {}).get("country")) or {}
     return {

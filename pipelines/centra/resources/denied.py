@@ -1,7 +1,7 @@
 """A resource the token may not read: warn with the permission's name, load nothing, keep the last load.
 
 Reference data, the catalog and stock each need their own permissions (`Market:read`, `Product:read`,
-`Warehouse.stock:read`, ...; reference §A2), and a brand may leave some out of an analytics token. The run
+`Warehouse.stock:read`, ...; docs/centra-api-reference.md §A2), and a brand may leave some out of an analytics token. The run
 goes on without that resource. Fields the token may not read inside an allowed query are dropped earlier,
 by `pruning.AdaptiveQuery`; this handles a refusal of the whole list.
 
@@ -27,7 +27,7 @@ T = TypeVar("T")
 DENIED = "permission_denied"  # resource state: the last run was refused the whole resource
 REFUSED_IN_PART = "permissions_refused"  # resource state: the permissions its last run was refused fields for
 UNKNOWN_PERMISSION = "unknown"
-# Canonical tables whose rows come only through a field the permission guards (reference §A2): without it
+# Canonical tables whose rows come only through a field the permission guards (docs/centra-api-reference.md §A2): without it
 # they can not be read though the rest of their resource loads. Other refused fields are columns only.
 TABLES_BEHIND: dict[str, tuple[str, ...]] = {
     "Shipment:read": ("orders__shipments", "orders__shipments__lines"),

@@ -7,7 +7,7 @@ run: every product; later runs: products `modified` after the server's clock at 
 `updated_at_overlap_hours`. Products without sizes do not appear in `/products` at all.
 
 Stock: `/stock` sums physical, allocated and available stock over the plugin's primary and virtual
-warehouses, with no per-warehouse breakdown (reference §B2). Those sums load under the synthetic
+warehouses, with no per-warehouse breakdown (docs/centra-api-reference.md §B2). Those sums load under the synthetic
 `warehouse_id` 0 (`ORDER_API_WAREHOUSE_ID`), meaning "the Order API plugin's warehouses together"; there is
 no warehouse 0 in Centra. `availableStock` (physical − allocated) is free to allocate (§B4). Like the
 GraphQL snapshot it is read whole each run and replaces the table: `stock_modified` would give only the

@@ -1,6 +1,6 @@
 """Order API `/orders` and `/returns` entries → the canonical order records of `order_rows` (same shape).
 
-Reconciliation as in reference §B4: string ids to ints, `""` and the zero date to NULL, 0/1 flags to
+Reconciliation as in docs/centra-api-reference.md §B4: string ids to ints, `""` and the zero date to NULL, 0/1 flags to
 booleans, amounts (numbers or numeric strings) to Decimal, naive times read in the instance's timezone.
 What the Order API does not carry stays NULL (README "Order API fallback" lists every such column):
 store and buyer ids, the conversion rate (but for orders with a return: its `baseCurrencyRate`), handling, `updated_at`, split person names, a line's product /
@@ -18,7 +18,7 @@ from pipelines.centra.tables import SOURCE_API
 
 Row = dict[str, Any]
 
-# `orderStatus` is the AMS numeric status as a string (reference §E.5 leaves its values open; these are
+# `orderStatus` is the AMS numeric status as a string (docs/centra-api-reference.md §E.5 leaves its values open; these are
 # the sandbox's codes, in AMS order). An unknown code is kept as it came, so it shows up downstream.
 ORDER_STATUSES = {
     "1": "PENDING",
@@ -47,7 +47,7 @@ _NO_ADDRESS_PART = ("first_name", "last_name")
 
 
 def joined_sku(entry: Row) -> str | None:
-    """The store SKU: the Order API splits it into `sku` + `variantSku` + `sizeSku` (reference §B4)."""
+    """The store SKU: the Order API splits it into `sku` + `variantSku` + `sizeSku` (docs/centra-api-reference.md §B4)."""
     return optional_text("".join(str(entry.get(part) or "") for part in ("sku", "variantSku", "sizeSku")))
 
 
@@ -169,7 +169,7 @@ def shipment_rows(order: Row, timezone: str) -> list[Row]:
 
 
 def return_row(entry: Row, timezone: str) -> Row:
-    """One `/returns` entry; a missing `completed` key means not completed (reference §B3)."""
+    """One `/returns` entry; a missing `completed` key means not completed (docs/centra-api-reference.md §B3)."""
     return_id = int(entry["returnId"])
     number = int(entry["orderId"])
     currency = optional_text(entry.get("currency"))

@@ -1,6 +1,6 @@
 """The `orders` resource over the Order API: the same canonical order records as the GraphQL resource.
 
-`/orders` can only be filtered by order date (`newer_than`; no modified-since, reference §B3), so:
+`/orders` can only be filtered by order date (`newer_than`; no modified-since, docs/centra-api-reference.md §B3), so:
 - first run: every visible order created from `start_date` on;
 - later runs: every order created since the newest order date seen, less `order_lookback_days`, so status
   changes, cancellations, shipments and returns on recent orders still arrive; older changes need a
@@ -8,7 +8,7 @@
 Returns come from `/returns` (created since the same moment: a return is never older than its order) and
 are nested under their order, so a merge replaces an order's returns with what the Order API shows now.
 `/orders` carries no conversion rate; a return's `baseCurrencyRate` is Centra's rate from the order's
-currency to the base currency (reference §B4), so an order with a return gets its rate from there. The
+currency to the base currency (docs/centra-api-reference.md §B4), so an order with a return gets its rate from there. The
 reporting build infers the others' (`warehouse/tables/conversion_rates.py`) and says so.
 The watermark is the newest order date seen, never our clock; it lives in dlt state committed with the
 load (keys `order_api_orders_*`, apart from the GraphQL resource's marks), so a failed run repeats.

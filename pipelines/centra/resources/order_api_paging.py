@@ -1,4 +1,4 @@
-"""The Order API's three paging styles (reference §B3, §C18), each walked to its end.
+"""The Order API's three paging styles (docs/centra-api-reference.md §B3, §C18), each walked to its end.
 
 - offset (`/orders`, `/customers`): `limit` + `offset`; the end is a short page; no total. Rows that join the
   filtered set while we page push later rows back, so a row may come twice: callers drop repeats by key.

@@ -1,6 +1,6 @@
 """Returns for instances whose `Order` has no `returns` field: the documented root `returns` query.
 
-Reference §A8.3 documents `returns(where: {createdAt: {from, to}}, limit, page)`; `Order.returns` is only
+docs/centra-api-reference.md §A8.3 documents `returns(where: {createdAt: {from, to}}, limit, page)`; `Order.returns` is only
 our sandbox's. A return is created after its order, so every return of the orders created in a window
 starting at T was created at or after T: one walk of the returns created since the run's first window
 covers every order the run reads. They are held by order number (a few per hundred orders) and nested into

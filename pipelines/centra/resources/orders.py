@@ -66,7 +66,7 @@ EVENT_QUERIES = ("order_events", "set_order_listeners", "confirm_events")
 # strategies read); every other field in fragments/order.graphql loads NULL where the instance lacks it. A
 # required field under an optional one (ShipmentLine.id under Order.shipments → Shipment.lines) requires
 # only that its optional ancestor be left out when it is missing: return lines without an id and a
-# quantity (neither is in the docs, §A8.3) are not loaded at all, and the summary says so.
+# quantity (neither is in docs/centra-api-reference.md §A8.3) are not loaded at all, and the summary says so.
 REQUIRED = frozenset(
     {
         "Order.id", "Order.number", "Order.status", "Order.createdAt", "Order.store", "Store.id", "Store.type",

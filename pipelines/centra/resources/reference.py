@@ -1,7 +1,7 @@
 """The `reference` family: stores, markets, pricelists, currencies, countries, warehouses, brands,
 collections and sizes.
 
-Small tables that change rarely (Centra advises caching them, reference §A9): each is read whole, in one
+Small tables that change rarely (Centra advises caching them, docs/centra-api-reference.md §A9): each is read whole, in one
 request, every run and replaces its table, so a market or brand deleted in Centra disappears here too. One
 query and one resource per table, so a token without, say, `Market:read` still loads the others.
 """

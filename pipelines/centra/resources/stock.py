@@ -1,8 +1,8 @@
 """The `stock` resource: one snapshot per run of every warehouse × product size.
 
-Centra queues no events for stock levels (reference §A10), so stock is polled: each run walks
+Centra queues no events for stock levels (docs/centra-api-reference.md §A10), so stock is polled: each run walks
 `Warehouse.stock` one warehouse at a time, every warehouse active or not, page by page to a short page
-(reference §F7). Free to allocate costs nothing in complexity; physical and allocated are "expensive"
+(docs/centra-api-reference.md §F7). Free to allocate costs nothing in complexity; physical and allocated are "expensive"
 scalars (§A8.6) but the snapshot needs them, so the page size is chosen from the complexity a page reports
 (`PageSizer`: a share of the 10-second complexity budget) instead of always asking for 200 rows.
 

@@ -1,6 +1,6 @@
 """The `accounts` and `buyers` resources: the wholesale side.
 
-Where the instance has the root `accounts` list (its fields are documented, §A8.4) both are read in full
+Where the instance has the root `accounts` list (its fields are documented, docs/centra-api-reference.md §A8.4) both are read in full
 every run: buyers through their accounts, in a document of their own, so that a token without `Buyer:read`
 still loads the accounts (and one without `Account:read` loads neither). `Account.buyers` is only our
 sandbox's; where the schema lacks it, or lacks the root `accounts` altogether, they come from the wholesale

@@ -1,4 +1,4 @@
-"""Products, variants, sizes and prices; catalog lists support `updatedAt` filters and sorts (reference §A8.5).
+"""Products, variants, sizes and prices; catalog lists support `updatedAt` filters and sorts (docs/centra-api-reference.md §A8.5).
 
 `ProductVariant.prices` follows the reference (§A5, §A8.7): `where`, `sort = [pricelistId_ASC]`, and an
 optional `limit`/`page` — without a limit every price of the variant comes back, with one the variant's

@@ -1,4 +1,4 @@
-"""The events system (reference §A10): listeners per integration name, a queue read oldest-first until
+"""The events system (docs/centra-api-reference.md §A10): listeners per integration name, a queue read oldest-first until
 confirmed, and `object` resolved to the object's current state (null once it is deleted)."""
 
 from __future__ import annotations
