@@ -21,7 +21,14 @@ import warehouse.tables  # noqa: F401  (registering the tables is importing them
 from warehouse import checks as quality
 from warehouse.duckdb_scan import StoredTable, scan_table
 from warehouse.partitioned_build import DEFAULT_KEYS_PER_PART, build_in_parts, duplicate_keys
-from warehouse.registry import REGISTRY, REPORTING_SCHEMA, BuildParams, Registry, TableSpec, previous_version
+from warehouse.registry import (
+    REGISTRY,
+    REPORTING_SCHEMA,
+    BuildParams,
+    Registry,
+    ReportingTable,
+    previous_version,
+)
 
 RAW_SCHEMA = "centra_raw"
 STAGING_SCHEMA = "reporting_staging"
@@ -101,7 +108,7 @@ def build_reporting(
 
 def _build_whole(
     connection: duckdb.DuckDBPyConnection,
-    spec: TableSpec,
+    spec: ReportingTable,
     tables: dict[str, StoredTable],
     params: BuildParams,
 ) -> tuple[StoredTable, int]:
@@ -144,7 +151,7 @@ def _raw_tables(
     return tables
 
 
-def _read_previous_version(connection: duckdb.DuckDBPyConnection, spec: TableSpec) -> pl.LazyFrame:
+def _read_previous_version(connection: duckdb.DuckDBPyConnection, spec: ReportingTable) -> pl.LazyFrame:
     """The stored `reporting.<name>` in the table's schema: a column it lacks comes back empty."""
     assert spec.schema is not None  # the registry refuses an accumulating table without one
     stored = {
@@ -164,7 +171,7 @@ def _read_previous_version(connection: duckdb.DuckDBPyConnection, spec: TableSpe
 
 
 def check_table(
-    spec: TableSpec, frame: pl.DataFrame, built_types: dict[str, pl.DataType] | None = None
+    spec: ReportingTable, frame: pl.DataFrame, built_types: dict[str, pl.DataType] | None = None
 ) -> pl.DataFrame:
     """The frame in the registry's column order, or BuildError on an undescribed column, a duplicate key or
     (for a table that declares its schema, or a part of a table whose first part was `built_types`) a column
@@ -192,14 +199,14 @@ def check_table(
 
 
 def _check_key_across_parts(
-    connection: duckdb.DuckDBPyConnection, spec: TableSpec, staged: StoredTable
+    connection: duckdb.DuckDBPyConnection, spec: ReportingTable, staged: StoredTable
 ) -> None:
     count, examples = duplicate_keys(connection, staged, spec.key)
     if count:
         raise _duplicate_key_error(spec, count, examples)
 
 
-def _duplicate_key_error(spec: TableSpec, count: int, examples: list[dict[str, object]]) -> BuildError:
+def _duplicate_key_error(spec: ReportingTable, count: int, examples: list[dict[str, object]]) -> BuildError:
     listed = "; ".join(", ".join(f"{column}={row[column]!r}" for column in spec.key) for row in examples)
     return BuildError(
         f"reporting.{spec.name}: {count} duplicate key value(s) of ({', '.join(spec.key)}), "
@@ -239,14 +246,14 @@ def _publish(connection: duckdb.DuckDBPyConnection, registry: Registry, names: l
         raise
 
 
-def _write_comments(connection: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
+def _write_comments(connection: duckdb.DuckDBPyConnection, spec: ReportingTable) -> None:
     table = f'{REPORTING_SCHEMA}."{spec.name}"'
     connection.execute(f"COMMENT ON TABLE {table} IS {_quote(table_comment(spec))}")
     for column, description in spec.columns.items():
         connection.execute(f'COMMENT ON COLUMN {table}."{column}" IS {_quote(description)}')
 
 
-def table_comment(spec: TableSpec) -> str:
+def table_comment(spec: ReportingTable) -> str:
     return f"{spec.description} Grain: {spec.grain}. Key: {', '.join(spec.key)}."
 
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import duckdb
 
 import warehouse.tables  # noqa: F401  (registering the tables is importing them)
-from warehouse.registry import REGISTRY, Registry, TableSpec
+from warehouse.registry import REGISTRY, Registry, ReportingTable
 
 CHECKS_DIR = Path(__file__).resolve().parents[1] / "queries" / "checks"
 DEFAULT_RECENCY_HOURS = 48
@@ -83,7 +83,7 @@ def key_checks(registry: Registry = REGISTRY) -> list[Check]:
     return checks
 
 
-def _key_unique(spec: TableSpec) -> Check:
+def _key_unique(spec: ReportingTable) -> Check:
     key = ", ".join(f'"{column}"' for column in spec.key)
     return Check(
         f"key_unique__{spec.name}",
@@ -94,7 +94,7 @@ def _key_unique(spec: TableSpec) -> Check:
     )
 
 
-def _key_not_null(spec: TableSpec) -> Check:
+def _key_not_null(spec: ReportingTable) -> Check:
     key = ", ".join(f'"{column}"' for column in spec.key)
     empty = " OR ".join(f'"{column}" IS NULL' for column in spec.key)
     return Check(

@@ -5,7 +5,7 @@ input that carries the column; the first part also takes NULLs and anything belo
 Each input that carries the column is read from DuckDB filtered to the part's range; the others, and the
 table's `whole_history` frames (computed once from the whole inputs, and filtered in memory when they carry
 the column), are passed whole. Each part is checked and appended to the staging table; the key is then
-checked across the parts in DuckDB. The result equals `TableSpec.build` on the whole inputs.
+checked across the parts in DuckDB. The result equals `ReportingTable.build` on the whole inputs.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ import duckdb
 import polars as pl
 
 from warehouse.duckdb_scan import KeyRange, StoredTable, sql_identifier
-from warehouse.registry import BuildParams, TableSpec
+from warehouse.registry import BuildParams, ReportingTable
 
 DEFAULT_KEYS_PER_PART = 100_000
 
 # (table spec, frame, the types of the first part) -> the frame checked: columns, key within it, types
-CheckPart = Callable[[TableSpec, pl.DataFrame, dict[str, pl.DataType] | None], pl.DataFrame]
+CheckPart = Callable[[ReportingTable, pl.DataFrame, dict[str, pl.DataType] | None], pl.DataFrame]
 # (table spec, frame, append) -> the staged table
-StagePart = Callable[[TableSpec, pl.DataFrame, bool], StoredTable]
+StagePart = Callable[[ReportingTable, pl.DataFrame, bool], StoredTable]
 
 
 def part_ranges(
@@ -51,7 +51,7 @@ def part_ranges(
 
 def build_in_parts(
     connection: duckdb.DuckDBPyConnection,
-    spec: TableSpec,
+    spec: ReportingTable,
     tables: Mapping[str, StoredTable],
     params: BuildParams,
     keys_per_part: int,

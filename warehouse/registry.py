@@ -13,7 +13,7 @@ every such input carries, e.g. `order_number`): the build may then run it on par
 time, to bound memory (`warehouse.partitioned_build`). Inputs without that column are passed whole. A column
 that needs the whole history (a customer's order sequence) comes from a `whole_history` function: it gets
 the whole inputs, returns a slim frame, and the table function receives it as one more input of that name.
-`TableSpec.build` is the whole table as one plan, and what a partitioned build must equal.
+`ReportingTable.build` is the whole table as one plan, and what a partitioned build must equal.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def previous_version(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class TableSpec:
+class ReportingTable:
     name: str
     grain: str
     key: tuple[str, ...]
@@ -92,7 +92,7 @@ class Registry:
     """Reporting tables by name; `ordered()` gives them in dependency order."""
 
     def __init__(self) -> None:
-        self._tables: dict[str, TableSpec] = {}
+        self._tables: dict[str, ReportingTable] = {}
 
     def table(
         self,
@@ -129,7 +129,7 @@ class Registry:
         def register(function: TableFunction) -> TableFunction:
             if name in self._tables:
                 raise DuplicateTableError(f"reporting table {name} is registered twice")
-            self._tables[name] = TableSpec(
+            self._tables[name] = ReportingTable(
                 name,
                 grain,
                 tuple(key),
@@ -149,15 +149,15 @@ class Registry:
     def __contains__(self, name: object) -> bool:
         return name in self._tables
 
-    def __getitem__(self, name: str) -> TableSpec:
+    def __getitem__(self, name: str) -> ReportingTable:
         return self._tables[name]
 
-    def ordered(self) -> list[TableSpec]:
+    def ordered(self) -> list[ReportingTable]:
         """Every table after the reporting tables it reads; ties in name order, so builds are repeatable."""
-        ordered: list[TableSpec] = []
+        ordered: list[ReportingTable] = []
         state: dict[str, str] = {}
 
-        def visit(spec: TableSpec, path: tuple[str, ...]) -> None:
+        def visit(spec: ReportingTable, path: tuple[str, ...]) -> None:
             if state.get(spec.name) == "done":
                 return
             if state.get(spec.name) == "visiting":

@@ -12,7 +12,7 @@ previous one), committed with the load:
 `api` is "graphql", "order_api", or None when no API could serve the family (it was skipped); `reason`
 says why the family is not on GraphQL (None when it is, or when GraphQL was chosen explicitly). `outages`
 names each API the run's circuit breaker (`circuit`) knew to be down when the source planned its APIs.
-`read_last_run` turns that into a `RunSummary` for the flows layer.
+`read_last_run` turns that into a `SourceRunRecord` for the flows layer.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class FamilyApi:
 
 
 @dataclass(frozen=True)
-class RunSummary:
+class SourceRunRecord:
     apis: dict[str, FamilyApi] = field(default_factory=dict)
     blind_spots: tuple[str, ...] = ()
     # Optional fields the instance's schema lacks, by family: their columns load NULL (schema_fit).
@@ -112,7 +112,7 @@ def summarize(
     missing_fields: Mapping[str, Sequence[str]] | None = None,
     notes: Sequence[str] = (),
     outages: Sequence[str] = (),
-) -> RunSummary:
+) -> SourceRunRecord:
     """The summary of a run whose families were served as `apis` says, with the blind spots that follow,
     the optional fields the instance lacks, notes, and the `outages` that made some families fall back."""
     spots: list[str] = []
@@ -122,10 +122,10 @@ def summarize(
         elif choice.api is None:
             spots.append(f"{name}: not loaded this run — {choice.reason or 'no API could serve it'}")
     missing = {name: tuple(fields) for name, fields in (missing_fields or {}).items() if fields}
-    return RunSummary(dict(apis), tuple(spots), missing, tuple(notes), tuple(outages))
+    return SourceRunRecord(dict(apis), tuple(spots), missing, tuple(notes), tuple(outages))
 
 
-def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
+def read_last_run(pipeline_state: Mapping[str, Any]) -> SourceRunRecord | None:
     """The last run's summary from a dlt pipeline's state (`pipeline.state`), or None before any run."""
     source_state = (pipeline_state.get("sources") or {}).get("centra") or {}
     last = source_state.get(LAST_RUN)
@@ -136,7 +136,7 @@ def read_last_run(pipeline_state: Mapping[str, Any]) -> RunSummary | None:
         for name, entry in (last.get("apis") or {}).items()
     }
     missing = {name: tuple(fields) for name, fields in (last.get("missing_fields") or {}).items()}
-    return RunSummary(
+    return SourceRunRecord(
         apis,
         tuple(last.get("blind_spots") or ()),
         missing,

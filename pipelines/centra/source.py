@@ -32,7 +32,7 @@ from pipelines.centra.resources.order_api_customers import order_api_customers_r
 from pipelines.centra.resources.order_api_orders import order_api_orders_resource
 from pipelines.centra.resources.order_events import subscribe
 from pipelines.centra.resources.reconciliation import ReconcileRequest
-from pipelines.centra.run_summary import LAST_RUN, RunSummary, summarize
+from pipelines.centra.run_summary import LAST_RUN, SourceRunRecord, summarize
 from pipelines.centra.settings import CentraSettings, parse_max_extraction_age_hours, parse_start_date
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ ORDER_API_FAMILIES: dict[str, OrderApiBuilder] = {
 }
 
 
-def run_summary_resource(summary: RunSummary) -> DltResource:
+def run_summary_resource(summary: SourceRunRecord) -> DltResource:
     """Writes the run summary into the source state (read-only in the source function); loads no rows."""
 
     def run_summary() -> Iterator[Any]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.registry import BuildParams, table
-from warehouse.tables.money_and_time import money
+from warehouse.tables.money_and_time import as_money
 
 SUMMED_MONEY = ("gross_amount", "discount_amount", "net_amount", "net_amount_base", "shipping_amount")
 
@@ -55,7 +55,7 @@ def agg_daily_sales(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> 
         .agg(
             pl.len().cast(pl.Int64).alias("orders"),
             pl.col("units").sum().cast(pl.Int64).alias("units"),
-            *(money(pl.col(column).sum()).alias(column) for column in SUMMED_MONEY),
+            *(as_money(pl.col(column).sum()).alias(column) for column in SUMMED_MONEY),
             customer.filter(first_order_date == pl.col("order_date"))
             .n_unique()
             .cast(pl.Int64)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from warehouse.registry import BuildParams, table
-from warehouse.tables.money_and_time import MONEY, money
+from warehouse.tables.money_and_time import MONEY, as_money
 
 COLUMNS = {
     "cohort_month": "First day of the local month of the cohort's customers' first non-cancelled order.",
@@ -83,10 +83,12 @@ def customer_cohorts(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) ->
         .with_columns(
             pl.col("active_customers").fill_null(0),
             pl.col("orders").fill_null(0),
-            money(pl.col("net_amount_base").fill_null(zero)).alias("net_amount_base"),
+            as_money(pl.col("net_amount_base").fill_null(zero)).alias("net_amount_base"),
         )
         .with_columns(
-            money(per_customer / pl.col("cohort_customers")).alias("cumulative_net_amount_base_per_customer"),
+            as_money(per_customer / pl.col("cohort_customers")).alias(
+                "cumulative_net_amount_base_per_customer"
+            ),
             (pl.col("active_customers") / pl.col("cohort_customers")).alias("retention_rate"),
         )
         .sort("cohort_month", "months_since_first_order")

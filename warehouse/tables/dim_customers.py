@@ -9,7 +9,7 @@ import polars as pl
 
 from pipelines.anonymized import is_anonymized
 from warehouse.registry import BuildParams, table
-from warehouse.tables.money_and_time import MONEY, local_date, money
+from warehouse.tables.money_and_time import MONEY, as_money, local_date
 from warehouse.tables.order_api_members import SOURCE_API_DESCRIPTION
 
 COLUMNS = {
@@ -83,8 +83,10 @@ def dim_customers(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl
             pl.col("orders_count").fill_null(0),
             pl.col("units").fill_null(0),
             pl.col("returned_units").fill_null(0),
-            money(pl.col("lifetime_net_amount_base").fill_null(zero)).alias("lifetime_net_amount_base"),
-            money(pl.col("lifetime_net_amount_base") / pl.col("orders_count")).alias("avg_order_value_base"),
+            as_money(pl.col("lifetime_net_amount_base").fill_null(zero)).alias("lifetime_net_amount_base"),
+            as_money(pl.col("lifetime_net_amount_base") / pl.col("orders_count")).alias(
+                "avg_order_value_base"
+            ),
         )
         .select(list(COLUMNS))
     )

@@ -8,7 +8,7 @@ import polars as pl
 
 from warehouse.registry import BuildParams, table
 from warehouse.tables import order_context
-from warehouse.tables.money_and_time import in_base_currency, is_cancelled, local_date, money
+from warehouse.tables.money_and_time import as_money, in_base_currency, is_cancelled, local_date
 from warehouse.tables.order_api_members import SOURCE_API_DESCRIPTION, line_ids_by_sku
 
 COLUMNS = {
@@ -72,11 +72,11 @@ def fct_order_lines(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> 
             quantity.alias("quantity"),
             pl.col("cancelled_quantity").fill_null(0).cast(pl.Int64),
             pl.col("returned_quantity").fill_null(0),
-            money(unit_original_price * quantity).alias("gross_amount"),
-            money(pl.col("line_amount")).alias("net_amount"),
+            as_money(unit_original_price * quantity).alias("gross_amount"),
+            as_money(pl.col("line_amount")).alias("net_amount"),
         )
         .with_columns(
-            money(pl.col("gross_amount") - pl.col("net_amount")).alias("discount_amount"),
+            as_money(pl.col("gross_amount") - pl.col("net_amount")).alias("discount_amount"),
             in_base_currency(pl.col("net_amount"), pl.col("conversion_rate")).alias("net_amount_base"),
         )
         .select(list(COLUMNS))

@@ -9,7 +9,7 @@ import polars as pl
 from warehouse.registry import BuildParams, table
 from warehouse.tables import order_context
 from warehouse.tables.conversion_rates import SOURCE_DESCRIPTION
-from warehouse.tables.money_and_time import as_utc, in_base_currency, is_cancelled, local_date, money
+from warehouse.tables.money_and_time import as_money, as_utc, in_base_currency, is_cancelled, local_date
 from warehouse.tables.order_api_members import SOURCE_API_DESCRIPTION
 
 MONEY_COLUMNS = (
@@ -121,19 +121,19 @@ def fct_orders(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> pl.La
             pl.col("_source_api").alias("source_api"),
             pl.col("units").fill_null(0),
             pl.col("returned_units").fill_null(0),
-            money(pl.col("gross_amount").fill_null(zero)).alias("gross_amount"),
-            money(pl.col("net_amount").fill_null(zero)).alias("net_amount"),
-            money(pl.col("shipping_amount")).alias("shipping_amount"),
-            money(
+            as_money(pl.col("gross_amount").fill_null(zero)).alias("gross_amount"),
+            as_money(pl.col("net_amount").fill_null(zero)).alias("net_amount"),
+            as_money(pl.col("shipping_amount")).alias("shipping_amount"),
+            as_money(
                 pl.col("tax_included_amount").fill_null(zero) + pl.col("tax_added_amount").fill_null(zero)
             ).alias("tax_amount"),
-            money(pl.col("grand_total_amount")).alias("grand_total_amount"),
-            money(pl.col("voucher_amount").fill_null(zero)).alias("voucher_amount"),
+            as_money(pl.col("grand_total_amount")).alias("grand_total_amount"),
+            as_money(pl.col("voucher_amount").fill_null(zero)).alias("voucher_amount"),
             pl.any_horizontal(
                 pl.col(column).is_not_null() for column in ("voucher_amount", "voucher_code", "voucher_name")
             ).alias("has_voucher"),
         )
-        .with_columns(money(pl.col("gross_amount") - pl.col("net_amount")).alias("discount_amount"))
+        .with_columns(as_money(pl.col("gross_amount") - pl.col("net_amount")).alias("discount_amount"))
         .with_columns(
             in_base_currency(pl.col(column), pl.col("conversion_rate")).alias(f"{column}_base")
             for column in (*MONEY_COLUMNS, "voucher_amount")

@@ -8,14 +8,14 @@ MONEY = pl.Decimal(18, 4)
 CANCELLED_STATUS = "CANCELLED"
 
 
-def money(amount: pl.Expr) -> pl.Expr:
+def as_money(amount: pl.Expr) -> pl.Expr:
     """An amount as DECIMAL(18,4), rounded half away from zero to the 4th decimal."""
     return amount.round(4, mode="half_away_from_zero").cast(MONEY)
 
 
 def in_base_currency(amount: pl.Expr, conversion_rate: pl.Expr) -> pl.Expr:
     """`amount × conversion_rate`, the rate captured on the order, as DECIMAL(18,4)."""
-    return money(amount * conversion_rate)
+    return as_money(amount * conversion_rate)
 
 
 def local_date(timestamp: pl.Expr, timezone: str) -> pl.Expr:

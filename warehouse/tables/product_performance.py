@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.registry import BuildParams, table
-from warehouse.tables.money_and_time import local_date, money
+from warehouse.tables.money_and_time import as_money, local_date
 
 WINDOW_DAYS = 28
 
@@ -51,7 +51,7 @@ def product_performance(inputs: Mapping[str, pl.LazyFrame], params: BuildParams)
     sales = sold_lines.group_by("variant_id").agg(
         pl.col("product_id").drop_nulls().first().alias("sold_product_id"),
         pl.col("quantity").sum().cast(pl.Int64).alias("units_sold"),
-        money(pl.col("net_amount_base").sum()).alias("net_amount_base"),
+        as_money(pl.col("net_amount_base").sum()).alias("net_amount_base"),
         pl.col("returned_quantity").sum().cast(pl.Int64).alias("units_returned"),
         pl.col("quantity").filter(in_window).sum().cast(pl.Int64).alias("units_28d"),
     )
