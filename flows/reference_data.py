@@ -23,9 +23,9 @@ REFERENCE = "reference"
 NEVER_LOADED_COSTS = (
     "dim_stores holds stand-ins -1 (DTC) and -2 (wholesale) for the stores, dim_markets the markets the "
     "orders name without names or countries, dim_warehouses only warehouse 0 (the Order API plugin's "
-    "warehouses summed); dim_products has no brand, collection or size chart names; orders outside the base "
-    "currency have a conversion rate only where a return gives one (conversion_rate_source). One run with "
-    "GraphQL fills them all"
+    "warehouses summed); dim_products has no brand, collection or size chart names; the base currency is "
+    "unknown, so an order has a conversion rate only where a return gives one, for itself or, inferred, for "
+    "its currency on the same or the nearest day (conversion_rate_source). One run with GraphQL fills them all"
 )
 
 

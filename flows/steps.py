@@ -42,7 +42,6 @@ log = logging.getLogger("centra_elt")
 
 # Failures a retry can not fix: a configuration, token or schema problem fails at once, and so does an API
 # the run's circuit breaker knows to be down (a retry in the same run would not ask it again).
-# Errors another attempt can not fix: a retry would only repeat them.
 PERMANENT: tuple[type[CentraError], ...] = (
     CentraConfigError,
     CentraAuthError,

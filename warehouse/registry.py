@@ -55,6 +55,25 @@ def previous_version(name: str) -> str:
     return f"{PREVIOUS_VERSION_PREFIX}{name}"
 
 
+def latest_per_key(
+    stored: pl.LazyFrame, current: pl.LazyFrame, key: tuple[str, ...], order_by: tuple[str, ...]
+) -> pl.LazyFrame:
+    """An accumulating table's merge: per `key`, the row last by `order_by` among its stored version and this
+    build's rows; this build's row where the two tie."""
+    return (
+        pl.concat(
+            [
+                stored.with_columns(pl.lit(0).alias("_is_current")),
+                current.with_columns(pl.lit(1).alias("_is_current")),
+            ]
+        )
+        .sort(*order_by, "_is_current")
+        .group_by(key, maintain_order=True)
+        .last()
+        .drop("_is_current")
+    )
+
+
 @dataclass(frozen=True)
 class ReportingTable:
     name: str

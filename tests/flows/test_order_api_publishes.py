@@ -88,16 +88,25 @@ def _differences(graphql: Path, order_api: Path, timezone: str | None) -> dict[s
     return differences
 
 
+def _one_shop_in_two_warehouses(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> tuple[Path, Path]:
+    """The sandbox loaded once through GraphQL, and the warehouse (with dlt's folder) copied: the folders of
+    the two warehouses that go on through GraphQL and through the Order API."""
+    through_graphql, through_order_api = tmp_path / "graphql", tmp_path / "order_api"
+    point_at(monkeypatch, sandbox, order_api=True)
+    monkeypatch.setenv("SOURCES__CENTRA__REQUEST_ATTEMPTS", "2")  # GraphQL found down sooner
+    first = _run(through_graphql / "centra.duckdb", sandbox)
+    assert first.succeeded, first.failure_reasons()
+    shutil.copytree(through_graphql, through_order_api)
+    return through_graphql, through_order_api
+
+
 def test_with_graphql_down_for_a_whole_run_the_order_api_publishes_what_graphql_would(
     sandbox_factory: SandboxFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    through_graphql, through_order_api = tmp_path / "graphql", tmp_path / "order_api"
     with sandbox_factory(**SANDBOX) as sandbox:
-        point_at(monkeypatch, sandbox, order_api=True)
-        monkeypatch.setenv("SOURCES__CENTRA__REQUEST_ATTEMPTS", "2")
-        first = _run(through_graphql / "centra.duckdb", sandbox)
-        assert first.succeeded, first.failure_reasons()
-        shutil.copytree(through_graphql, through_order_api)
+        through_graphql, through_order_api = _one_shop_in_two_warehouses(sandbox, monkeypatch, tmp_path)
         sandbox.state.clock.advance(timedelta(hours=1))
         apply_change_set(sandbox.state, CHANGES)
 
@@ -123,12 +132,8 @@ def test_with_graphql_down_for_a_whole_run_the_order_api_publishes_what_graphql_
 def test_once_graphql_is_back_it_reads_again_what_the_order_api_served(
     sandbox_factory: SandboxFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    through_graphql, through_order_api = tmp_path / "graphql", tmp_path / "order_api"
     with sandbox_factory(**SANDBOX) as sandbox:
-        point_at(monkeypatch, sandbox, order_api=True)
-        monkeypatch.setenv("SOURCES__CENTRA__REQUEST_ATTEMPTS", "2")
-        assert _run(through_graphql / "centra.duckdb", sandbox).succeeded
-        shutil.copytree(through_graphql, through_order_api)
+        through_graphql, through_order_api = _one_shop_in_two_warehouses(sandbox, monkeypatch, tmp_path)
         sandbox.state.faults.install(GRAPHQL_DOWN)
         assert _run(through_order_api / "centra.duckdb", sandbox).succeeded
         sandbox.state.faults.clear()

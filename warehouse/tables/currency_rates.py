@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from warehouse.registry import BuildParams, previous_version, table
+from warehouse.registry import BuildParams, latest_per_key, previous_version, table
 from warehouse.tables.money_and_time import as_utc, local_date
 
 NAME = "currency_rates"
@@ -65,17 +65,9 @@ def currency_rates(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> p
     )
     stored = inputs[previous_version(NAME)].select(list(SCHEMA))
     return (
-        pl.concat(
-            [
-                stored.with_columns(pl.lit(0).alias("_is_current")),
-                seen.with_columns(pl.lit(1).alias("_is_current")),
-            ]
-        )
         # per day, the latest order's rate (the highest of orders created at the same moment, so that the
         # result does not depend on row order); this build's where the same order is seen again
-        .sort("seen_on_order_at", "conversion_rate", "_is_current")
-        .group_by(KEY, maintain_order=True)
-        .last()
+        latest_per_key(stored, seen, KEY, ("seen_on_order_at", "conversion_rate"))
         .sort(KEY)
         .select(list(SCHEMA))
     )

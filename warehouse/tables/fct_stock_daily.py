@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from warehouse.registry import BuildParams, previous_version, table
+from warehouse.registry import BuildParams, latest_per_key, previous_version, table
 from warehouse.tables.money_and_time import as_utc, local_date
 from warehouse.tables.order_api_members import ORDER_API, ORDER_API_WAREHOUSE, SOURCE_API_DESCRIPTION
 
@@ -86,16 +86,8 @@ def fct_stock_daily(inputs: Mapping[str, pl.LazyFrame], params: BuildParams) -> 
         .agg(pl.col("source_api").last().alias("day_source_api"))
     )
     return (
-        pl.concat(
-            [
-                stored.with_columns(pl.lit(0).alias("_is_current")),
-                current.with_columns(pl.lit(1).alias("_is_current")),
-            ]
-        )
         # per key, the latest snapshot; the current build's row when the same snapshot is read again
-        .sort("snapshot_at", "_is_current")
-        .group_by(KEY, maintain_order=True)
-        .last()
+        latest_per_key(stored, current, KEY, ("snapshot_at",))
         .join(latest, on="snapshot_date", how="left")
         .filter(pl.col("source_api") == pl.col("day_source_api"))
         .sort(KEY)

@@ -348,13 +348,14 @@ def orders_resource(
             returns = returns_since(windows[0].start)
             state[MORE] = False
         log.info("orders: %s over %d filter(s)", strategy, len(wheres))
-        loaded: set[int] = set()
+        since = orders_to_read_again(state)
+        loaded: set[int] = set()  # kept only when there is something to read again
         for records in chain(
             _records(client, settings, capabilities, wheres, marks, returns), repair(queued)
         ):
-            loaded.update(record["order_number"] for record in records)
+            if since is not None:
+                loaded.update(record["order_number"] for record in records)
             yield records
-        since = orders_to_read_again(state)
         if since is not None:
             yield from read_again(since, loaded)
         state[CREATED_MARK] = marks[CREATED_MARK] or settings.start.isoformat()
