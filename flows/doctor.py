@@ -21,28 +21,15 @@ from flows.lock import lock_path
 from flows.summary import buckets_from
 from pipelines.centra.capabilities import Capabilities, detect
 from pipelines.centra.errors import CentraAuthError, CentraError, CentraPermissionError, CentraSchemaError
+from pipelines.centra.families import FAMILIES
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
 from pipelines.centra.order_api_client import CentraOrderApiClient
 from pipelines.centra.redaction import redact, register_secret
 from pipelines.centra.settings import CentraSettings
-from pipelines.centra.source import FAMILIES
 from warehouse.publish import published_path
 
 Level = Literal["ok", "warning", "problem"]
 # (family, query document, variables): a page of one of what each family reads.
-PROBES: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("reference", "markets", {}),
-    ("reference", "pricelists", {}),
-    ("reference", "stores", {}),
-    ("reference", "currencies", {}),
-    ("reference", "warehouses", {}),
-    ("catalog", "catalog_products", {"limit": 1, "page": 1}),
-    ("catalog", "catalog_variants", {"limit": 1, "page": 1}),
-    ("customers", "customers", {"limit": 1, "page": 1}),
-    ("customers", "accounts", {"limit": 1, "page": 1}),
-    ("orders", "orders", {"first": 1}),
-    ("stock", "stock", {"limit": 1, "page": 1}),
-)
 SYMBOL = {"ok": "ok     ", "warning": "warning", "problem": "PROBLEM"}
 
 
@@ -210,8 +197,9 @@ def _probe(
 def _check_permissions(report: DoctorReport, client: CentraGraphQLClient, capabilities: Capabilities) -> None:
     missing: dict[str, set[str]] = {}
     fields_only: dict[str, set[str]] = {}
-    for family, probe, probe_variables in PROBES:
-        document, variables = _probe(capabilities, probe, probe_variables)
+    probes = [(name, *probe) for name, family in FAMILIES.items() for probe in family.doctor_probes]
+    for family, probe, probe_variables in probes:
+        document, variables = _probe(capabilities, probe, dict(probe_variables))
         query = capabilities.query(document, FAMILIES[family].required)
         try:
             result = client.execute(query, variables, name=f"doctor:{document}")
@@ -222,7 +210,7 @@ def _check_permissions(report: DoctorReport, client: CentraGraphQLClient, capabi
             (fields_only if nested else missing).setdefault(family, set()).add(permission)
         except CentraError as error:
             report.add("problem", f"probe {family}", f"{document}: {error}")
-    for family in sorted({family for family, _, _ in PROBES}):
+    for family in sorted({family for family, _, _ in probes}):
         if family in missing:
             report.add(
                 "warning", f"permission {family}",

@@ -32,13 +32,12 @@ from flows.reconciliation import reconcile_run
 from flows.reference_data import reference_data_check
 from flows.summary import FamilyOutcome, RunSummary
 from pipelines.centra.circuit import CircuitBreaker
-from pipelines.centra.source import FAMILIES
+from pipelines.centra.families import DEFAULT_FAMILIES, FAMILIES
 from pipelines.loading import centra_pipeline, ensure_reconciliation_table, reset_raw
 from warehouse.publish import PublishReport
 
 DEFAULT_WAREHOUSE = Path("warehouse/centra.duckdb")
-# Cheap reference data first: the order and stock families refer to it.
-FAMILY_ORDER = ("reference", "catalog", "customers", "orders", "stock")
+FAMILY_ORDER = DEFAULT_FAMILIES  # the registry's load order: reference data first, the others refer to it
 ARTIFACT_KEY = "centra-elt-run-summary"
 PROGRESS_SECONDS = 10.0  # how often the terminal shows rows per resource while loading
 

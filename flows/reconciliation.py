@@ -20,8 +20,12 @@ from typing import Any
 import dlt
 
 from flows.summary import CheckOutcome, FamilyOutcome, RunSummary
+from pipelines.centra.families.reconciliation.graphql import (
+    CHECKED_WITH,
+    LAST_RECONCILIATION,
+    ReconcileRequest,
+)
 from pipelines.centra.reconcile import repairs
-from pipelines.centra.resources.reconciliation import CHECKED_WITH, LAST_RECONCILIATION, ReconcileRequest
 
 log = logging.getLogger("centra_elt")
 RECONCILIATION = "reconciliation"

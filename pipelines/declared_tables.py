@@ -21,7 +21,7 @@ import dlt
 from dlt.common.schema.typing import TColumnSchema, TFileFormat, TTableSchema
 from dlt.common.schema.utils import has_table_seen_data, new_table
 
-from pipelines.centra.resources.denied import unreadable_tables
+from pipelines.centra.families.denied import unreadable_tables
 from pipelines.centra.tables import CANONICAL_TABLES, RESOURCE_TABLES, TableSpec
 
 _CANONICAL = {spec.name: spec for spec in CANONICAL_TABLES}

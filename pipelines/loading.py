@@ -10,7 +10,7 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.progress import _NULL_COLLECTOR
 
-from pipelines.centra.resources.order_events import MORE
+from pipelines.centra.families.orders.events import MORE
 from pipelines.centra.tables import RECONCILIATION_CHECKS
 from pipelines.declared_tables import Declared, create_declared_tables, specs_for
 from pipelines.duckdb_merge import centra_duckdb

@@ -34,6 +34,7 @@ from pipelines.centra.errors import (
     CentraResponseError,
     CentraUnavailableError,
 )
+from pipelines.centra.families import FAMILIES
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
 from pipelines.centra.run_summary import FamilyApi
@@ -41,17 +42,6 @@ from pipelines.centra.settings import CentraSettings
 
 log = logging.getLogger("pipelines.centra.source")
 GRAPHQL = "graphql"
-ORDER_API_FAMILIES = frozenset({"orders", "customers", "catalog", "stock"})
-# family -> (the permission its main list needs, a one-row query that needs exactly that)
-PERMISSION_PROBES: dict[str, tuple[str, str]] = {
-    "orders": ("Order:read", "query ProbeOrders { orders(limit: 1) { number } }"),
-    "customers": ("Customer:read", "query ProbeCustomers { customers(limit: 1) { id } }"),
-    "catalog": ("Product:read", "query ProbeProducts { products(limit: 1) { id } }"),
-    "stock": (
-        "Warehouse.stock:read",
-        "query ProbeStock { warehouses { stock(limit: 1) { freeToAllocateQuantity } } }",
-    ),
-}
 NO_ENDPOINT = "the Order API has no endpoint for it"
 
 
@@ -96,13 +86,13 @@ def open_order_api(settings: CentraSettings) -> CentraOrderApiClient:
 def _denied_families(client: CentraGraphQLClient, families: list[str]) -> dict[str, str]:
     reasons = {}
     for family in families:
-        if family not in PERMISSION_PROBES:
+        probe = FAMILIES[family].probe
+        if probe is None:
             continue
-        permission, probe = PERMISSION_PROBES[family]
         try:
-            client.execute(probe, name=f"probe_{family}", estimated_complexity=10)
+            client.execute(probe.query, name=f"probe_{family}", estimated_complexity=10)
         except CentraPermissionError as error:
-            reasons[family] = f"the GraphQL token lacks {error.permission or permission}"
+            reasons[family] = f"the GraphQL token lacks {error.permission or probe.permission}"
     return reasons
 
 
@@ -162,7 +152,7 @@ def _with_fallbacks(
         reason = reasons.get(name)
         if reason is None:
             chosen[name] = FamilyApi(GRAPHQL)
-        elif name in ORDER_API_FAMILIES:
+        elif FAMILIES[name].order_api is not None:
             chosen[name] = FamilyApi(ORDER_API, reason)
             if settings.api == "auto":
                 log.warning("%s: served by the Order API — %s", name, reason)

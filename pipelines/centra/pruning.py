@@ -26,8 +26,8 @@ from graphql import (
 )
 
 from pipelines.centra.errors import CentraPermissionError
+from pipelines.centra.families.denied import note_refused
 from pipelines.centra.graphql_client import CentraGraphQLClient, GraphQLResult
-from pipelines.centra.resources.denied import note_refused
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.graphql_client import RetryPolicy
 
 if TYPE_CHECKING:
-    from pipelines.centra.resources.reconciliation import ReconcileRequest
+    from pipelines.centra.families.reconciliation.graphql import ReconcileRequest
 
 EARLIEST = date(2000, 1, 1)
 DEFAULT_MAX_EXTRACTION_AGE_HOURS = 48

@@ -11,7 +11,7 @@ then picks its incremental strategy.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -23,39 +23,17 @@ from pipelines.centra.api_choice import GRAPHQL, plan_apis
 from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraConfigError
-from pipelines.centra.family import ResourceFamily
+from pipelines.centra.families import DEFAULT_FAMILIES, FAMILIES, unknown_families
+from pipelines.centra.families.family import Family, GraphQLPart
+from pipelines.centra.families.orders.events import subscribe
+from pipelines.centra.families.orders.graphql import REQUIRED as ORDERS_REQUIRED
+from pipelines.centra.families.reconciliation.graphql import ReconcileRequest
 from pipelines.centra.graphql_client import CentraGraphQLClient
-from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
-from pipelines.centra.resources import catalog, customers, orders, reconciliation, reference, stock, wholesale
-from pipelines.centra.resources.order_api_catalog import order_api_catalog_resource, order_api_stock_resource
-from pipelines.centra.resources.order_api_customers import order_api_customers_resource
-from pipelines.centra.resources.order_api_orders import order_api_orders_resource
-from pipelines.centra.resources.order_events import subscribe
-from pipelines.centra.resources.reconciliation import ReconcileRequest
+from pipelines.centra.order_api_client import ORDER_API
 from pipelines.centra.run_summary import LAST_RUN, SourceRunRecord, summarize
 from pipelines.centra.settings import CentraSettings, parse_max_extraction_age_hours, parse_start_date
 
 log = logging.getLogger(__name__)
-# Every family by name; a source asked for no family in particular loads all but `reconciliation`, which
-# compares what the others loaded with Centra and runs after them (flows/reconciliation.py).
-FAMILIES: dict[str, ResourceFamily] = {
-    family.name: family
-    for family in (
-        orders.FAMILY,
-        customers.FAMILY,
-        reference.FAMILY,
-        catalog.FAMILY,
-        stock.FAMILY,
-        reconciliation.FAMILY,
-    )
-}
-OrderApiBuilder = Callable[[CentraOrderApiClient, CentraSettings], list[DltResource]]
-ORDER_API_FAMILIES: dict[str, OrderApiBuilder] = {
-    "orders": lambda client, settings: [order_api_orders_resource(client, settings)],
-    "customers": lambda client, settings: [order_api_customers_resource(client, settings)],
-    "catalog": lambda client, settings: [order_api_catalog_resource(client, settings)],
-    "stock": lambda client, settings: [order_api_stock_resource(client)],
-}
 
 
 def run_summary_resource(summary: SourceRunRecord) -> DltResource:
@@ -114,9 +92,8 @@ def centra_source(
         reconciliation=reconciliation_request,
         repair_only=bool(repair_only),
     )
-    chosen = list(resources or [name for name in FAMILIES if name != reconciliation.FAMILY.name])
-    unknown = sorted(set(chosen) - set(FAMILIES))
-    if unknown:
+    chosen = list(resources or DEFAULT_FAMILIES)
+    if unknown := unknown_families(chosen):
         raise CentraConfigError(f"unknown resources {unknown}; choose from {sorted(FAMILIES)}")
     breaker = breaker or CircuitBreaker()
     plan = plan_apis(settings, chosen, breaker)
@@ -128,28 +105,28 @@ def centra_source(
         and plan.uses("orders") == GRAPHQL
     ):
         capabilities, notes = events_decision(plan.graphql, settings, capabilities)
+    graphql_parts = {name: _graphql_part(FAMILIES[name], plan.uses(name)) for name in chosen}
     missing: dict[str, list[str]] = {}
-    for name in chosen:
-        if capabilities is None:
-            break
-        if plan.uses(name) == GRAPHQL:
-            missing[name] = FAMILIES[name].fit(capabilities, settings)
-        elif name == "customers" and plan.uses(name) == ORDER_API and plan.graphql is not None:
-            missing[name] = capabilities.fit_family(
-                "wholesale", wholesale.documents(capabilities, settings), wholesale.REQUIRED
-            )
+    for name, part in graphql_parts.items():
+        if part is not None and capabilities is not None:
+            missing[name] = part.fit(capabilities, settings)  # before anything is built or extracted
     summary = summarize(plan.families, missing, notes, [outage.describe() for outage in breaker.outages])
     log.info("Centra run plan:\n%s", summary.render())
     built: list[DltResource] = [run_summary_resource(summary)]
-    for name in chosen:
-        if plan.uses(name) == GRAPHQL and plan.graphql is not None and capabilities is not None:
-            built.extend(FAMILIES[name].build(plan.graphql, settings, capabilities))
-        elif plan.uses(name) == ORDER_API and plan.order_api is not None:
-            built.extend(ORDER_API_FAMILIES[name](plan.order_api, settings))
-            if name == "customers" and plan.graphql is not None and capabilities is not None:
-                # Only Customer:read was refused: wholesale accounts and buyers still come from GraphQL.
-                built.extend(wholesale.wholesale_resources(plan.graphql, settings, capabilities))
+    for name, part in graphql_parts.items():
+        order_api = FAMILIES[name].order_api
+        if plan.uses(name) == ORDER_API and plan.order_api is not None and order_api is not None:
+            built.extend(order_api(plan.order_api, settings))
+        if part is not None and plan.graphql is not None and capabilities is not None:
+            built.extend(part.build(plan.graphql, settings, capabilities))
     return built
+
+
+def _graphql_part(family: Family, api: str | None) -> GraphQLPart | None:
+    """What GraphQL serves of `family` this run: all of it, the part beside the Order API, or nothing."""
+    if api == GRAPHQL:
+        return family.graphql
+    return family.alongside_order_api if api == ORDER_API else None
 
 
 def events_decision(
@@ -161,7 +138,7 @@ def events_decision(
         return capabilities, []
     if not capabilities.events:
         return capabilities, ["orders: use_events is on, but this instance's schema has no events API"]
-    refusal = subscribe(client, capabilities.query("set_order_listeners", orders.REQUIRED))
+    refusal = subscribe(client, capabilities.query("set_order_listeners", ORDERS_REQUIRED))
     if refusal is None:
         return capabilities, []
     note = f"orders: use_events is on, but Centra refused the event listeners ({refusal}); no events this run"

@@ -13,6 +13,7 @@ natural keys, never on dlt's `_dlt_*` columns or list positions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -74,6 +75,18 @@ class TableSpec:
         if self.nested:
             hints["nested_hints"] = {path: {"columns": spec.column_hints()} for path, spec in self.nested}
         return hints
+
+    def row(self, values: Mapping[str, Any], api: str | None = None) -> dict[str, Any]:
+        """`values` as a row of this table: every column in order, NULL where `values` has none, and the
+        API that served it (root tables); a name that is not a column fails at once (a typo would
+        otherwise load as a new column)."""
+        unknown = sorted(set(values) - set(self.column_names))
+        if unknown:
+            raise ValueError(f"{self.name} has no column {', '.join(unknown)}")
+        row = {name: values.get(name) for name in self.column_names}
+        if api is not None:
+            row[SOURCE_API] = api
+        return row
 
     def all_tables(self) -> tuple[TableSpec, ...]:
         return (self, *(spec for _, spec in self.nested))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pipelines.centra.families import FAMILIES
 from pipelines.centra.tables import (
     CUSTOMERS,
     ORDER_LINES,
@@ -21,31 +22,12 @@ from pipelines.centra.tables import (
 from sandbox.server import RunningSandbox
 from tests.pipelines.loading_support import rows
 
-# Columns the Order API does not provide (NULL in its rows), by table: the README's "Order API fallback"
-# section lists the same names with the reason for each. Everything else is compared value by value.
+# Columns the Order API does not provide (NULL in its rows), by table: each family declares its own
+# (`Family.order_api_cannot_fill`), and the README's "Order API fallback" section gives the reason for each.
+# Everything else is compared value by value.
 ONLY_GRAPHQL: dict[str, tuple[str, ...]] = {
-    "orders": (
-        "store_id", "buyer_id", "conversion_rate", "handling_amount", "updated_at",
-        "shipping_first_name", "shipping_last_name", "shipping_vat_number",
-        "billing_first_name", "billing_last_name", "billing_cell_phone_number",
-    ),
-    "orders__lines": ("product_id", "variant_id", "size_id", "brand_id", "cancelled_quantity"),
-    "orders__shipments": (
-        "shipment_id", "is_good_to_go", "is_paid", "is_captured", "created_at", "updated_at", "paid_at",
-        "captured_at", "number_of_packages",
-    ),
-    "orders__returns": ("status", "updated_at", "completed_at"),
-    "orders__returns__lines": ("amount",),
-    "customers": (),
-    "products": (
-        "status", "product_number", "brand_id", "collection_id", "size_chart_id", "is_bundle", "updated_at",
-    ),
-    "variants": (
-        "status", "variant_number", "unit_cost_amount", "unit_cost_currency_code", "created_at", "updated_at",
-    ),
-    "product_sizes": ("size_chart_size_id", "size_number", "is_preorder"),
-    "prices": (),
-}  # fmt: skip
+    table: columns for family in FAMILIES.values() for table, columns in family.order_api_cannot_fill.items()
+}
 # Of those, columns the Order API fills on some rows: the order's rate, from its return's baseCurrencyRate.
 # Where it fills them, the value must be GraphQL's.
 PARTLY_FROM_ORDER_API: dict[str, tuple[str, ...]] = {"orders": ("conversion_rate",)}

@@ -7,9 +7,9 @@ from graphql import build_schema, print_schema
 
 from pipelines.centra.capabilities import Capabilities, from_schema
 from pipelines.centra.errors import CentraSchemaError
+from pipelines.centra.families import FAMILIES
 from pipelines.centra.schema_fit import fit_query
 from pipelines.centra.settings import CentraSettings
-from pipelines.centra.source import FAMILIES
 from sandbox.graphql_api.schema import schema_for
 from sandbox.settings import SandboxSettings
 

@@ -16,6 +16,7 @@ import pytest
 from pipelines.centra import centra_source
 from pipelines.centra.circuit import CircuitBreaker
 from pipelines.centra.errors import CentraApiDownError, CentraUnavailableError, find_centra_error
+from pipelines.centra.families import DEFAULT_FAMILIES
 from pipelines.centra.run_summary import read_last_run
 from pipelines.loading import centra_pipeline, load_until_current
 from sandbox.faults import FaultPlan
@@ -25,7 +26,7 @@ from tests.pipelines.loading_support import GENEROUS_QUOTAS, rows
 from tests.pipelines.order_api_support import order_api_args
 
 SandboxFactory = Callable[..., AbstractContextManager[RunningSandbox]]
-FAMILY_ORDER = ("reference", "catalog", "customers", "orders", "stock")  # flows.elt.FAMILY_ORDER
+FAMILY_ORDER = DEFAULT_FAMILIES
 FALLBACK_TABLES = {"catalog": "products", "customers": "customers", "orders": "orders", "stock": "stock"}
 REQUEST_ATTEMPTS = 2
 GRAPHQL_DOWN = FaultPlan(server_error_rate=1.0, scope="graphql")

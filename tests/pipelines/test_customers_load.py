@@ -13,7 +13,7 @@ import pytest
 from graphql import GraphQLSchema
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.resources.customers import plan_customers
+from pipelines.centra.families.customers.graphql import plan_customers
 from pipelines.centra.settings import CentraSettings
 from sandbox.changes import ChangeSet
 from sandbox.server import RunningSandbox

@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from pipelines.centra.resources.denied import unreadable_tables
+from pipelines.centra.families.denied import unreadable_tables
 from pipelines.loading import centra_pipeline
 from sandbox.changes import ChangeSet
 from sandbox.server import RunningSandbox

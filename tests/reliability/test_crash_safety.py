@@ -24,9 +24,9 @@ from typing import Any
 import pytest
 
 from flows import elt, steps
+from pipelines.centra.families.orders.events import subscribe
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.queries import query_text
-from pipelines.centra.resources.order_events import subscribe
 from pipelines.loading import centra_pipeline
 from sandbox.changes import ChangeSet
 from sandbox.server import RunningSandbox, serve_in_thread
@@ -45,10 +45,10 @@ SQL = "dlt.destinations.impl.duckdb.sql_client.DuckDbSqlClient.execute_sql"
 # order reference, catalog, customers, orders, stock, so the 4th dlt step of a kind is the orders family's.
 KILL_POINTS = (
     ("extract", "pipelines.centra.graphql_client.CentraGraphQLClient.execute:1"),  # the first request
-    ("extract", "pipelines.centra.resources.orders.read_batch:1"),  # A confirmed, B not read yet
-    ("extract", "pipelines.centra.resources.orders.order_record:5"),  # B read, its orders half fetched
+    ("extract", "pipelines.centra.families.orders.graphql.read_batch:1"),  # A confirmed, B not read yet
+    ("extract", "pipelines.centra.families.orders.graphql.order_record:5"),  # B read, its orders half fetched
     ("extract", "dlt.extract.extract.Extract.commit_packages:4"),  # the orders package written
-    ("extract", "pipelines.centra.resources.stock.stock_row:300"),  # half a stock snapshot
+    ("extract", "pipelines.centra.families.stock.graphql.stock_row:300"),  # half a stock snapshot
     ("normalize", "dlt.pipeline.pipeline.Pipeline.normalize:2"),  # catalog extracted, not normalized
     ("normalize", "dlt.normalize.normalize.Normalize.spool_files:4"),  # normalizing the orders
     ("load", "dlt.pipeline.pipeline.Pipeline.load:4"),  # orders normalized, not loaded

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.centra.resources.order_api_catalog import ORDER_API_WAREHOUSE_ID
+from pipelines.centra.families.stock.order_api import ORDER_API_WAREHOUSE_ID
 
 ORDER_API = "order_api"
 ORDER_API_WAREHOUSE = ORDER_API_WAREHOUSE_ID  # stock the Order API served, summed over its warehouses

@@ -16,11 +16,11 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.family import ResourceFamily, fixed
+from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.family import GraphQLPart, fixed
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import optional_int, optional_text
 from pipelines.centra.pruning import AdaptiveQuery
-from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.tables import (
     BRANDS,
     COLLECTIONS,
@@ -184,7 +184,7 @@ def reference_resource(
     return dlt.resource(rows, name=table.spec.name, **table.spec.resource_hints())
 
 
-FAMILY = ResourceFamily(
+PART = GraphQLPart(
     "reference",
     REQUIRED,
     fixed(*(table.query for table in REFERENCE_TABLES)),

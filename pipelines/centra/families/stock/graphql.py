@@ -20,10 +20,10 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.family import ResourceFamily, fixed
+from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.family import GraphQLPart, fixed
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.paging import PageSizer
-from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.tables import SOURCE_API, STOCK
 
@@ -84,7 +84,7 @@ def stock_resource(client: CentraGraphQLClient, capabilities: Capabilities) -> D
     return dlt.resource(stock, name="stock", **STOCK.resource_hints())
 
 
-FAMILY = ResourceFamily(
+PART = GraphQLPart(
     "stock",
     REQUIRED,
     fixed(WAREHOUSES_QUERY, STOCK_QUERY),

@@ -26,11 +26,11 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
+from pipelines.centra.families.after_outage import order_api_served_orders
+from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.orders.order_api_rows import order_record, return_row
 from pipelines.centra.mapping import money, shop_time
 from pipelines.centra.order_api_client import CentraOrderApiClient
-from pipelines.centra.resources.after_outage import order_api_served_orders
-from pipelines.centra.resources.denied import unless_denied
-from pipelines.centra.resources.order_api_order_rows import order_record, return_row
 from pipelines.centra.resources.order_api_paging import numbered_pages, offset_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ORDERS
@@ -38,6 +38,25 @@ from pipelines.centra.tables import ORDERS
 log = logging.getLogger(__name__)
 CREATED_MARK, STRATEGY = "order_api_orders_created_max", "order_api_orders_strategy"
 Row = dict[str, Any]
+
+
+# The canonical columns the Order API can not fill (NULL in its rows), table by table; the README's "Order
+# API fallback" section says why for each. `conversion_rate` is the exception that fills in part: an order
+# with a return takes its `baseCurrencyRate`.
+CANNOT_FILL: dict[str, tuple[str, ...]] = {
+    "orders": (
+        "store_id", "buyer_id", "conversion_rate", "handling_amount", "updated_at",
+        "shipping_first_name", "shipping_last_name", "shipping_vat_number",  # `deliveryName` joins the names
+        "billing_first_name", "billing_last_name", "billing_cell_phone_number",
+    ),
+    "orders__lines": ("product_id", "variant_id", "size_id", "brand_id", "cancelled_quantity"),
+    "orders__shipments": (
+        "shipment_id", "is_good_to_go", "is_paid", "is_captured", "created_at", "updated_at", "paid_at",
+        "captured_at", "number_of_packages",
+    ),
+    "orders__returns": ("status", "updated_at", "completed_at"),
+    "orders__returns__lines": ("amount",),
+}  # fmt: skip
 
 
 def window_start(settings: CentraSettings, state: dict[str, Any]) -> tuple[str, datetime]:

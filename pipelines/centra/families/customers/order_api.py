@@ -15,21 +15,25 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
+from pipelines.centra.families.after_outage import order_api_served
+from pipelines.centra.families.customers.graphql import UPDATED_MARK
+from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.mapping import flag, optional_text, shop_time, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
-from pipelines.centra.resources.after_outage import order_api_served
-from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.order_api_paging import offset_pages
 from pipelines.centra.settings import CentraSettings
-from pipelines.centra.tables import CUSTOMERS, SOURCE_API
+from pipelines.centra.tables import CUSTOMERS
 
 log = logging.getLogger(__name__)
 MODIFIED_MARK, STRATEGY = "order_api_customers_modified_max", "order_api_customers_strategy"
 Row = dict[str, Any]
 
 
+CANNOT_FILL: dict[str, tuple[str, ...]] = {"customers": ()}  # `/customers` has every canonical column
+
+
 def customer_row(entry: Row, timezone: str) -> Row:
-    return {
+    values = {
         "customer_id": int(entry["customerId"]),
         "email": optional_text(entry.get("email")),
         "first_name": optional_text(entry.get("firstName")),
@@ -41,8 +45,8 @@ def customer_row(entry: Row, timezone: str) -> Row:
         "country_code": optional_text(entry.get("country")),
         "created_at": utc_timestamp(entry.get("created"), timezone),
         "updated_at": utc_timestamp(entry.get("modified"), timezone),
-        SOURCE_API: ORDER_API,
     }
+    return CUSTOMERS.row(values, ORDER_API)
 
 
 def extract_customers(
@@ -68,7 +72,7 @@ def extract_customers(
         state[MODIFIED_MARK] = newest
     state[STRATEGY] = strategy
     if settings.graphql_configured:  # GraphQL reads the customers whole once it is back (after_outage)
-        order_api_served(state, "customers")
+        order_api_served(state, (UPDATED_MARK,))
 
 
 def order_api_customers_resource(client: CentraOrderApiClient, settings: CentraSettings) -> DltResource:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from pipelines.centra.families.orders.canonical import order_record as canonical_record
 from pipelines.centra.mapping import flag, money, optional_int, optional_text, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API
-from pipelines.centra.tables import SOURCE_API
 
 Row = dict[str, Any]
 
@@ -41,9 +41,6 @@ _BILLING = {
     "country_code": "billingCountry", "email": "billingEmail", "phone_number": "billingTele",
     "vat_number": "billingVAT",
 }  # fmt: skip
-# Present in the canonical address, absent from the Order API's flat address: `deliveryName` and
-# `billingName` join first and last name, which can not be split back safely.
-_NO_ADDRESS_PART = ("first_name", "last_name")
 
 
 def joined_sku(entry: Row) -> str | None:
@@ -52,11 +49,7 @@ def joined_sku(entry: Row) -> str | None:
 
 
 def _address(prefix: str, order: Row, fields: dict[str, str]) -> Row:
-    row: Row = {f"{prefix}_{part}": None for part in _NO_ADDRESS_PART}
-    row.update({f"{prefix}_{part}": optional_text(order.get(name)) for part, name in fields.items()})
-    row.setdefault(f"{prefix}_vat_number", None)
-    row.setdefault(f"{prefix}_cell_phone_number", None)
-    return row
+    return {f"{prefix}_{part}": optional_text(order.get(name)) for part, name in fields.items()}
 
 
 def _vouchers(order: Row) -> tuple[Decimal | None, str | None, str | None]:
@@ -75,23 +68,19 @@ def order_row(order: Row, timezone: str) -> Row:
     return {
         "order_number": int(order["orderId"]),
         "order_id": optional_text(order.get("selectionId")),
-        "store_id": None,
         "store_type": STORE_TYPES.get(str(order.get("orderStore")), optional_text(order.get("orderStore"))),
         "market_id": optional_int(order.get("marketId")),
         "pricelist_id": optional_int(order.get("pricelistId")),
         "customer_id": optional_int(order.get("customerId")),
         "account_id": optional_int(order.get("accountId")) or None,  # "0" and "" mean no account
-        "buyer_id": None,
         "purchase_order_number": optional_text(order.get("poNumber")),
         "status": ORDER_STATUSES.get(status, status or None),
         "is_on_hold": flag(order.get("hold")),
         "is_waiting_for_payment": flag(order.get("waitingForPayment")),
         "currency_code": optional_text(order.get("orderCurrency")),
-        "conversion_rate": None,
         "grand_total_amount": money(order.get("grandTotalValue")),
         "items_amount": money(order.get("totalItemsPrice")),
         "shipping_amount": money(order.get("shippingValue")),
-        "handling_amount": None,
         "tax_included_amount": money(order.get("grandTotalTaxValue")),
         "tax_added_amount": money(order.get("taxAdded")),
         "tax_deducted_amount": money(order.get("taxDeducted")),
@@ -101,10 +90,8 @@ def order_row(order: Row, timezone: str) -> Row:
         "payment_method": optional_text(order.get("paymentMethod")),
         "payment_plugin": optional_text(order.get("paymentPlugin")),
         "created_at": utc_timestamp(order.get("orderDate"), timezone),
-        "updated_at": None,
         **_address("shipping", order, _SHIPPING),
         **_address("billing", order, _BILLING),
-        SOURCE_API: ORDER_API,
     }
 
 
@@ -115,17 +102,12 @@ def line_rows(order: Row, currency_code: str | None) -> list[Row]:
         {
             "order_line_id": int(line["lineId"]),
             "order_number": number,
-            "product_id": None,
-            "variant_id": None,
-            "size_id": None,
-            "brand_id": None,
             "sku": joined_sku(line),
             "ean": optional_text(line.get("ean")),
             "product_name": optional_text(line.get("name")),
             "variant_name": optional_text(line.get("variant")),
             "size_name": optional_text(line.get("size")),
             "quantity": optional_int(line.get("qty")),
-            "cancelled_quantity": None,
             "unit_price_amount": money(line.get("price")),
             "unit_original_price_amount": money(line.get("originalPrice")),
             "line_amount": money(line.get("totalPrice")),
@@ -147,21 +129,12 @@ def shipment_rows(order: Row, timezone: str) -> list[Row]:
         rows.append(
             {
                 "shipment_number": str(shipment["shipmentId"]),
-                "shipment_id": None,
                 "order_number": number,
-                "is_good_to_go": None,
                 "is_shipped": shipped_at is not None,
-                "is_paid": None,
-                "is_captured": None,
-                "created_at": None,
-                "updated_at": None,
                 "shipped_at": shipped_at,
-                "paid_at": None,
-                "captured_at": None,
                 "tracking_number": optional_text(shipment.get("trackingId")),
                 "carrier_name": optional_text(shipment.get("carrier")),
                 "service_name": optional_text(shipment.get("service")),
-                "number_of_packages": None,
                 "lines": [],  # the Order API has no shipment line ids: orders__shipments__lines gets no rows
             }
         )
@@ -177,11 +150,8 @@ def return_row(entry: Row, timezone: str) -> Row:
         "return_id": return_id,
         "order_number": number,
         "shipment_number": optional_text(entry.get("shipment")),
-        "status": None,
         "is_completed": bool(entry.get("completed", False)),
         "created_at": utc_timestamp(entry.get("date"), timezone),
-        "updated_at": None,
-        "completed_at": None,
         "return_to_stock": flag(entry.get("returnToStock")),
         "currency_code": currency,
         "comment": optional_text(entry.get("comment")),
@@ -192,7 +162,6 @@ def return_row(entry: Row, timezone: str) -> Row:
                 "order_number": number,
                 "order_line_id": optional_int(line.get("orderLineId")),
                 "quantity": optional_int(line.get("quantity")),
-                "amount": None,
                 "currency_code": currency,
             }
             for line in entry.get("products") or []
@@ -205,9 +174,11 @@ def order_record(
 ) -> Row:
     """One order with lines, shipments and its returns (already mapped by `return_row`) nested;
     `conversion_rate` is the order's rate where a return of it gave one (`/orders` has none)."""
-    row = order_row(order, timezone)
-    row["conversion_rate"] = conversion_rate
-    row["lines"] = line_rows(order, row["currency_code"])
-    row["shipments"] = shipment_rows(order, timezone)
-    row["returns"] = sorted(returns, key=lambda entry: entry["return_id"])
-    return row
+    row = order_row(order, timezone) | {"conversion_rate": conversion_rate}
+    return canonical_record(
+        ORDER_API,
+        row,
+        line_rows(order, row["currency_code"]),
+        shipment_rows(order, timezone),
+        sorted(returns, key=lambda entry: entry["return_id"]),
+    )

@@ -1,12 +1,14 @@
-"""GraphQL order nodes → canonical order records, lines, shipments and returns nested (see tables.py)."""
+"""GraphQL order nodes → the canonical columns of orders, lines, shipments and returns (`canonical` makes
+the record)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+from pipelines.centra.families.orders.canonical import order_record as canonical_record
 from pipelines.centra.mapping import money, optional_int, optional_text, utc_timestamp
-from pipelines.centra.tables import ADDRESS_PARTS, SOURCE_API
+from pipelines.centra.tables import ADDRESS_PARTS
 
 Row = dict[str, Any]
 GRAPHQL = "graphql"
@@ -83,7 +85,6 @@ def order_row(node: Row, timezone: str) -> Row:
         "updated_at": utc_timestamp(node.get("updatedAt"), timezone),
         **_address("shipping", node.get("shippingAddress")),
         **_address("billing", node.get("billingAddress")),
-        SOURCE_API: GRAPHQL,
     }
 
 
@@ -196,7 +197,10 @@ def order_record(node: Row, timezone: str) -> Row:
     """One order with its lines, shipments (with lines) and returns (with lines) nested, canonical names."""
     order = order_row(node, timezone)
     currency = order["currency_code"]
-    order["lines"] = line_rows(node, currency)
-    order["shipments"] = shipment_rows(node, timezone)
-    order["returns"] = return_rows(node, timezone, currency)
-    return order
+    return canonical_record(
+        GRAPHQL,
+        order,
+        line_rows(node, currency),
+        shipment_rows(node, timezone),
+        return_rows(node, timezone, currency),
+    )

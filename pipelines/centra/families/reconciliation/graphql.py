@@ -21,14 +21,14 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.family import ResourceFamily
+from pipelines.centra.families.family import GraphQLPart
+from pipelines.centra.families.orders.graphql import first_order_at
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.reconcile import repairs
 from pipelines.centra.reconcile.centra_side import KEY_REQUIRED
 from pipelines.centra.reconcile.reconciler import Outcome, Reconciler, windowed_families
 from pipelines.centra.reconcile.warehouse_side import WarehouseSide
 from pipelines.centra.reconcile.windows import Window, days_between, local_date
-from pipelines.centra.resources.orders import first_order_at
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import RECONCILIATION_CHECKS
 
@@ -173,7 +173,7 @@ def documents(capabilities: Capabilities, settings: CentraSettings) -> tuple[str
 
 
 REQUIRED = KEY_REQUIRED | {"Order.createdAt"}
-FAMILY = ResourceFamily(
+PART = GraphQLPart(
     "reconciliation",
     REQUIRED,
     documents,

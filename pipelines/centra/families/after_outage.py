@@ -15,11 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pipelines.centra.resources.catalog import PRODUCTS_MARK, VARIANTS_MARK
-from pipelines.centra.resources.customers import UPDATED_MARK as CUSTOMERS_MARK
-
 ORDERS_SINCE = "orders_served_by_order_api_since"
-GRAPHQL_MARKS = {"catalog": (PRODUCTS_MARK, VARIANTS_MARK), "customers": (CUSTOMERS_MARK,)}
 
 
 def order_api_served_orders(state: dict[str, Any], since: datetime) -> None:
@@ -29,9 +25,10 @@ def order_api_served_orders(state: dict[str, Any], since: datetime) -> None:
         state[ORDERS_SINCE] = since.isoformat()
 
 
-def order_api_served(state: dict[str, Any], family: str) -> None:
-    """The Order API served `family` (catalog or customers): its next GraphQL load reads it whole."""
-    for mark in GRAPHQL_MARKS[family]:
+def order_api_served(state: dict[str, Any], graphql_marks: tuple[str, ...]) -> None:
+    """The Order API served a family read whole (catalog, customers): dropping its GraphQL watermarks
+    `graphql_marks` makes its next GraphQL load read it whole."""
+    for mark in graphql_marks:
         state.pop(mark, None)
 
 

@@ -33,16 +33,10 @@ from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.errors import CentraComplexityError, CentraSchemaError
-from pipelines.centra.family import ResourceFamily
-from pipelines.centra.graphql_client import CentraGraphQLClient
-from pipelines.centra.mapping import shop_time, utc_timestamp
-from pipelines.centra.paging import PageSizer
-from pipelines.centra.pruning import AdaptiveQuery
-from pipelines.centra.reconcile import repairs
-from pipelines.centra.resources.after_outage import orders_to_read_again
-from pipelines.centra.resources.denied import unless_denied
-from pipelines.centra.resources.offset_walk import walk_offset_pages
-from pipelines.centra.resources.order_events import (
+from pipelines.centra.families.after_outage import orders_to_read_again
+from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.family import GraphQLPart
+from pipelines.centra.families.orders.events import (
     BATCH,
     MORE,
     TO_CONFIRM,
@@ -52,8 +46,14 @@ from pipelines.centra.resources.order_events import (
     read_batch,
     remove_deleted_orders,
 )
-from pipelines.centra.resources.order_returns import ReturnsByOrder, nested_returns
-from pipelines.centra.resources.order_rows import order_record
+from pipelines.centra.families.orders.graphql_rows import order_record
+from pipelines.centra.families.orders.returns import ReturnsByOrder, nested_returns
+from pipelines.centra.graphql_client import CentraGraphQLClient
+from pipelines.centra.mapping import shop_time, utc_timestamp
+from pipelines.centra.paging import PageSizer
+from pipelines.centra.pruning import AdaptiveQuery
+from pipelines.centra.reconcile import repairs
+from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ORDERS
 
@@ -368,6 +368,6 @@ def orders_resource(
     return dlt.resource(orders, name="orders", **ORDERS.resource_hints())
 
 
-FAMILY = ResourceFamily(
+PART = GraphQLPart(
     "orders", REQUIRED, documents, lambda client, settings, caps: [orders_resource(client, settings, caps)]
 )

@@ -23,15 +23,15 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.family import ResourceFamily
+from pipelines.centra.families.customers import wholesale
+from pipelines.centra.families.customers.graphql_rows import customer_row
+from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.family import GraphQLPart
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.reconcile import repairs
-from pipelines.centra.resources import wholesale
-from pipelines.centra.resources.customer_rows import customer_row
-from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import CUSTOMERS
@@ -177,7 +177,7 @@ def _documents(capabilities: Capabilities, settings: CentraSettings) -> tuple[st
     return documents(capabilities, settings) + wholesale.documents(capabilities, settings)
 
 
-FAMILY = ResourceFamily(
+PART = GraphQLPart(
     "customers",
     REQUIRED | wholesale.REQUIRED,
     _documents,

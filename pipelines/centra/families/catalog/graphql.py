@@ -33,14 +33,14 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
-from pipelines.centra.family import ResourceFamily, fixed
+from pipelines.centra.families.catalog.graphql_rows import price_rows, product_row, size_rows, variant_row
+from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.family import GraphQLPart, fixed
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
 from pipelines.centra.paging import PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.reconcile import repairs
-from pipelines.centra.resources.catalog_rows import price_rows, product_row, size_rows, variant_row
-from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import PRICES, PRODUCT_SIZES, PRODUCTS, VARIANTS, TableSpec
@@ -194,7 +194,7 @@ def catalog_resource(
     return dlt.resource(catalog, name="catalog")
 
 
-FAMILY = ResourceFamily(
+PART = GraphQLPart(
     "catalog",
     REQUIRED,
     fixed(PRODUCTS_QUERY, VARIANTS_QUERY),

@@ -20,13 +20,14 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.centra.capabilities import Capabilities
+from pipelines.centra.families.customers.graphql_rows import account_row, buyer_rows
+from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.family import GraphQLPart
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import MAX_PAGE, PageSizer
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.reconcile import repairs
-from pipelines.centra.resources.customer_rows import account_row, buyer_rows
-from pipelines.centra.resources.denied import unless_denied
 from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ACCOUNTS, BUYERS
@@ -173,3 +174,6 @@ def wholesale_resources(
             client, query, lambda node: buyer_rows(node, timezone), BUYERS.resource_hints()
         )
     return [accounts, buyers]
+
+
+PART = GraphQLPart("wholesale", REQUIRED, documents, wholesale_resources)

@@ -1,17 +1,10 @@
-"""The `catalog` and `stock` resources over the Order API: `/products` and `/stock`, one row per size.
+"""The `catalog` resource over the Order API: `/products`, one row per size.
 
-Catalog: `/products` repeats product and variant data on every size ("stock item") row; the resource
-splits them into the canonical products, variants, product_sizes and prices (merged on their keys). First
-run: every product; later runs: products `modified` after the server's clock at the previous run's start
-(the `Date` header of its first answer, since the rows carry no modification time), less
-`updated_at_overlap_hours`. Products without sizes do not appear in `/products` at all.
-
-Stock: `/stock` sums physical, allocated and available stock over the plugin's primary and virtual
-warehouses, with no per-warehouse breakdown (docs/centra-api-reference.md §B2). Those sums load under the synthetic
-`warehouse_id` 0 (`ORDER_API_WAREHOUSE_ID`), meaning "the Order API plugin's warehouses together"; there is
-no warehouse 0 in Centra. `availableStock` (physical − allocated) is free to allocate (§B4). Like the
-GraphQL snapshot it is read whole each run and replaces the table: `stock_modified` would give only the
-changed sizes, which a replace table can not take (see the README).
+`/products` repeats product and variant data on every size ("stock item") row; the resource splits them
+into the canonical products, variants, product_sizes and prices (merged on their keys). First run: every
+product; later runs: products `modified` after the server's clock at the previous run's start (the `Date`
+header of its first answer, since the rows carry no modification time), less `updated_at_overlap_hours`.
+Products without sizes do not appear in `/products` at all.
 """
 
 from __future__ import annotations
@@ -24,84 +17,85 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from pipelines.centra.mapping import money, optional_int, optional_text, shop_time, utc_timestamp
+from pipelines.centra.families.after_outage import order_api_served
+from pipelines.centra.families.catalog.graphql import PRODUCTS_MARK, VARIANTS_MARK, CatalogPage, for_table
+from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.orders.order_api_rows import joined_sku
+from pipelines.centra.mapping import money, optional_text, shop_time, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient, OrderApiResponse
-from pipelines.centra.resources.after_outage import order_api_served
-from pipelines.centra.resources.catalog import CatalogPage, for_table
-from pipelines.centra.resources.denied import unless_denied
-from pipelines.centra.resources.order_api_order_rows import joined_sku
 from pipelines.centra.resources.order_api_paging import linked_pages
 from pipelines.centra.settings import CentraSettings
-from pipelines.centra.tables import SOURCE_API, STOCK
+from pipelines.centra.tables import PRICES, PRODUCT_SIZES, PRODUCTS, VARIANTS
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
 MODIFIED_SINCE, STRATEGY = "order_api_catalog_modified_since", "order_api_catalog_strategy"
-ORDER_API_WAREHOUSE_ID = 0  # stock summed over the Order API plugin's primary + virtual warehouses
 
 
-def _stock_item_key(entry: Row) -> int:
+def stock_item_key(entry: Row) -> int:
     return int(entry["stockItemId"])
 
 
+# The canonical columns `/products` can not fill (NULL in its rows), table by table; the README's "Order
+# API fallback" section says why for each.
+CANNOT_FILL: dict[str, tuple[str, ...]] = {
+    "products": (
+        "status",  # `active` is product and variant together
+        "product_number",  # `sku` is the product number only when Centra could split the SKU
+        "brand_id", "collection_id", "size_chart_id", "is_bundle", "updated_at",
+    ),
+    "variants": (
+        "status", "variant_number", "unit_cost_amount", "unit_cost_currency_code", "created_at", "updated_at",
+    ),
+    "product_sizes": ("size_chart_size_id", "size_number", "is_preorder"),
+    "prices": (),
+}  # fmt: skip
+
+
 def product_row(entry: Row, timezone: str) -> Row:
-    return {
+    values = {
         "product_id": int(entry["productId"]),
         "name": optional_text(entry.get("name")) or optional_text(entry.get("product")),
-        "status": None,  # `active` is product and variant together
-        "product_number": None,  # `sku` is the product number only when Centra could split the SKU
-        "brand_id": None,
-        "collection_id": None,
-        "size_chart_id": None,
-        "is_bundle": None,
         "harmonized_commodity_code": optional_text(entry.get("harmCode")),
         "created_at": utc_timestamp(entry.get("createdAt"), timezone),
-        "updated_at": None,
-        SOURCE_API: ORDER_API,
     }
+    return PRODUCTS.row(values, ORDER_API)
 
 
 def variant_row(entry: Row) -> Row:
-    return {
+    values = {
         "variant_id": int(entry["variantId"]),
         "product_id": int(entry["productId"]),
         "name": optional_text(entry.get("variant")),
-        "status": None,
-        "variant_number": None,
-        "unit_cost_amount": None,
-        "unit_cost_currency_code": None,
-        "created_at": None,
-        "updated_at": None,
-        SOURCE_API: ORDER_API,
     }
+    return VARIANTS.row(values, ORDER_API)
 
 
 def size_row(entry: Row) -> Row:
-    return {
+    values = {
         "size_id": int(entry["stockItemId"]),
         "variant_id": int(entry["variantId"]),
         "product_id": int(entry["productId"]),
-        "size_chart_size_id": None,
         "size_name": optional_text(entry.get("size")),
-        "size_number": None,
         "sku": joined_sku(entry),
         "ean": optional_text(entry.get("ean")),
         "upc": optional_text(entry.get("upc")),
-        "is_preorder": None,
-        SOURCE_API: ORDER_API,
     }
+    return PRODUCT_SIZES.row(values, ORDER_API)
 
 
 def price_rows(entry: Row) -> list[Row]:
     """`prices[]`: `id` is the pricelist id as a string, `price` a number or a numeric string."""
     return [
-        {
-            "variant_id": int(entry["variantId"]),
-            "pricelist_id": int(price["id"]),
-            "price_amount": money(price.get("price")),
-            "currency_code": optional_text(price.get("currency")),
-            SOURCE_API: ORDER_API,
-        }
+        PRICES.row(
+            {
+                "variant_id": int(entry["variantId"]),
+                "pricelist_id": int(price["id"]),
+                "price_amount": money(price.get("price")),
+                "currency_code": optional_text(price.get("currency")),
+            },
+            ORDER_API,
+        )
         for price in entry.get("prices") or []
     ]
 
@@ -140,7 +134,7 @@ def extract_catalog(
 
     seen: dict[str, set[int]] = {"products": set(), "variants": set()}
     for entries in linked_pages(
-        client, "products", "products", params, _stock_item_key, first=note_server_time
+        client, "products", "products", params, stock_item_key, first=note_server_time
     ):
         for spec, rows in catalog_page(entries, settings.timezone, seen).by_table():
             yield for_table(spec, rows)
@@ -148,19 +142,7 @@ def extract_catalog(
         state[MODIFIED_SINCE] = started[0].astimezone(UTC).isoformat()
     state[STRATEGY] = strategy
     if settings.graphql_configured:  # GraphQL reads the catalog whole once it is back (after_outage)
-        order_api_served(state, "catalog")
-
-
-def stock_row(entry: Row, snapshot_at: datetime) -> Row:
-    return {
-        "warehouse_id": ORDER_API_WAREHOUSE_ID,
-        "size_id": int(entry["stockItemId"]),
-        "free_to_allocate_quantity": optional_int(entry.get("availableStock")),
-        "physical_quantity": optional_int(entry.get("physicalStock")),
-        "allocated_quantity": optional_int(entry.get("allocatedStock")),
-        "snapshot_at": snapshot_at,
-        SOURCE_API: ORDER_API,
-    }
+        order_api_served(state, (PRODUCTS_MARK, VARIANTS_MARK))
 
 
 def order_api_catalog_resource(client: CentraOrderApiClient, settings: CentraSettings) -> DltResource:
@@ -168,14 +150,3 @@ def order_api_catalog_resource(client: CentraOrderApiClient, settings: CentraSet
         yield from unless_denied("catalog", extract_catalog(client, settings, dlt.current.source_state()))
 
     return dlt.resource(catalog, name="catalog")
-
-
-def order_api_stock_resource(client: CentraOrderApiClient) -> DltResource:
-    def snapshot(snapshot_at: datetime) -> Iterator[list[Row]]:
-        for entries in linked_pages(client, "stock", "products", {}, _stock_item_key):
-            yield [stock_row(entry, snapshot_at) for entry in entries]
-
-    def stock() -> Iterator[list[Row]]:
-        yield from unless_denied("stock", snapshot(datetime.now(UTC).replace(microsecond=0)))
-
-    return dlt.resource(stock, name="stock", **STOCK.resource_hints())
