@@ -4,7 +4,7 @@ The sandbox serves N orders over Y years of history (3 by default, as issue 15 a
 from the sandbox's own tables, as `build_reporting.py` makes canonical tables: a million orders would take
 the pipeline 40 minutes to load, and the reconciliation reads only keys and timestamps). Then the nightly
 reconciliation (every month of the history, the catalog's and the accounts' keys) runs twice over HTTP
-with the product's own code (`pipelines/centra/resources/reconciliation.reconcile`): on the equal
+with the product's own code (`pipelines/centra/families/reconciliation/graphql.reconcile`): on the equal
 warehouse, and after `--differ` orders were made to differ (half deleted from the warehouse, half added to
 it that Centra never had, on random days). Figures: requests, complexity, and that complexity as a share of
 Centra's default hourly quota (docs/centra-api-reference.md §A9, the sandbox's default: 20,000,000). Quotas do not bind here:

@@ -1,6 +1,6 @@
 """The run's reconciliation step: compare, repair, verify, and report completeness.
 
-After the families load, the `reconciliation` family (pipelines/centra/resources/reconciliation.py)
+After the families load, the `reconciliation` family (pipelines/centra/families/reconciliation/)
 compares Centra's counts with the warehouse for the families GraphQL served this run, removes what Centra
 no longer has and queues what is missing. This step then loads the queued keys (a repair-only load of each
 family concerned), and re-checks the families that differed. Completeness per family goes into the run

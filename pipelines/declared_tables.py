@@ -7,7 +7,7 @@ to dlt's schema as dlt itself makes it from rows (the declared columns with thei
 columns, the parent link, the write disposition and keys), marked as having seen data, and dlt creates it
 in the destination (`sync_schema`). A later load with rows merges into it as into any table dlt made.
 
-A resource the token was refused (`resources/denied.py`) says nothing about its data, nor does a field it
+A resource the token was refused (`families/denied.py`) says nothing about its data, nor does a field it
 was refused about the tables filled through that field (`orders__returns` without `Return:read`), and a
 family that did not run declares nothing: those tables stay absent until rows of theirs arrive.
 """

@@ -2,7 +2,7 @@
 
 Centra answers a field the token lacks permission for with `null` plus an `errors` entry naming its path
 (docs/centra-api-reference.md §A2). The source never loads such nulls as values: it removes the field from the document, warns
-with the permission's name, notes it in the resource's state (`resources/denied.py`), and asks again; the
+with the permission's name, notes it in the resource's state (`families/denied.py`), and asks again; the
 column stays NULL and the warning says why.
 """
 

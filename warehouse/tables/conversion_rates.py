@@ -2,7 +2,7 @@
 
 GraphQL gives every order the rate Centra captured on it (`conversionRate`). The Order API's `/orders`
 gives none; its `/returns` do (`baseCurrencyRate`), so the load fills the rate of an order that has a
-return (`order_api_orders`). For an order without one, the build takes, in this order:
+return (`pipelines/centra/families/orders/order_api.py`). For an order without one, the build takes, in this order:
 - `base_currency`: the order is in the base currency (`currencies.is_base`, from the last GraphQL run): 1;
 - `same_day`: inferred: the rate Centra applied to the currency that local day (`currency_rates`, which
   keeps the rates seen across builds, so an order GraphQL loaded before the Order API re-read it finds its

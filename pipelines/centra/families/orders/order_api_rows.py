@@ -1,4 +1,4 @@
-"""Order API `/orders` and `/returns` entries → the canonical order records of `order_rows` (same shape).
+"""Order API `/orders` and `/returns` entries → the canonical columns of orders, lines, shipments and returns (`canonical` makes the record).
 
 Reconciliation as in docs/centra-api-reference.md §B4: string ids to ints, `""` and the zero date to NULL, 0/1 flags to
 booleans, amounts (numbers or numeric strings) to Decimal, naive times read in the instance's timezone.
