@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
@@ -36,6 +35,7 @@ from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.families.catalog.graphql_rows import price_rows, product_row, size_rows, variant_row
 from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.families.family import GraphQLPart, fixed
+from pipelines.centra.families.watermarks import newest, overlap_start
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
 from pipelines.centra.paging import PageSizer
@@ -69,7 +69,7 @@ class CatalogPass:
 
 
 def _updated_since(mark: str, settings: CentraSettings) -> dict[str, Any]:
-    start = datetime.fromisoformat(mark) - timedelta(hours=settings.updated_at_overlap_hours)
+    start = overlap_start(mark, settings)
     return {"updatedAt": {"from": shop_time(start, settings.timezone)}}
 
 
@@ -130,14 +130,6 @@ def for_table(spec: TableSpec, rows: list[Row]) -> Any:
     return dlt.mark.with_hints(rows, hints, create_table_variant=True)
 
 
-def _newest(current: str | None, rows: list[Row]) -> str | None:
-    seen = [row["updated_at"] for row in rows if row["updated_at"] is not None]
-    if not seen:
-        return current
-    newest = max(seen)
-    return newest.isoformat() if current is None or newest > datetime.fromisoformat(current) else current
-
-
 def fetch_pass(
     client: CentraGraphQLClient, query: AdaptiveQuery, catalog_pass: CatalogPass
 ) -> Iterator[list[Row]]:
@@ -180,8 +172,8 @@ def catalog_resource(
         for catalog_pass in passes:
             for nodes in fetch_pass(client, queries[catalog_pass.query], catalog_pass):
                 page = catalog_page(nodes, catalog_pass.root, settings.timezone, seen_variants)
-                marks[PRODUCTS_MARK] = _newest(marks[PRODUCTS_MARK], page.products)
-                marks[VARIANTS_MARK] = _newest(marks[VARIANTS_MARK], page.variants)
+                marks[PRODUCTS_MARK] = newest(marks[PRODUCTS_MARK], page.products)
+                marks[VARIANTS_MARK] = newest(marks[VARIANTS_MARK], page.variants)
                 for spec, rows in page.by_table():
                     yield for_table(spec, rows)
         if not settings.repair_only:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import dlt
@@ -21,6 +21,7 @@ from pipelines.centra.families.after_outage import order_api_served
 from pipelines.centra.families.catalog.graphql import PRODUCTS_MARK, VARIANTS_MARK, CatalogPage, for_table
 from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.families.orders.order_api_rows import joined_sku
+from pipelines.centra.families.watermarks import overlap_start
 from pipelines.centra.mapping import money, optional_text, shop_time, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient, OrderApiResponse
 from pipelines.centra.resources.order_api_paging import linked_pages
@@ -123,7 +124,7 @@ def extract_catalog(
     params: dict[str, Any] = {}
     strategy = "full"
     if mark is not None and not settings.reconcile:
-        since = datetime.fromisoformat(mark) - timedelta(hours=settings.updated_at_overlap_hours)
+        since = overlap_start(mark, settings)
         params["modified"] = shop_time(since, settings.timezone)
         strategy = "modified"
     log.info("catalog (Order API): %s %s", strategy, params.get("modified", ""))

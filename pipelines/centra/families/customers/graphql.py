@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
@@ -27,6 +26,7 @@ from pipelines.centra.families.customers import wholesale
 from pipelines.centra.families.customers.graphql_rows import customer_row
 from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.families.family import GraphQLPart
+from pipelines.centra.families.watermarks import newest, overlap_start
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
 from pipelines.centra.paging import PageSizer
@@ -61,7 +61,7 @@ def plan_customers(
     mark = state.get(UPDATED_MARK)
     if mark is None or settings.reconcile:
         return CustomerPlan(FULL_SCAN, WITH_UPDATED_AT, None)
-    start = datetime.fromisoformat(mark) - timedelta(hours=settings.updated_at_overlap_hours)
+    start = overlap_start(mark, settings)
     return CustomerPlan(
         UPDATED_AT, WITH_UPDATED_AT, {"updatedAt": {"from": shop_time(start, settings.timezone)}}
     )
@@ -87,14 +87,6 @@ def customer_pages(
     return walk_offset_pages(fetch, PageSizer(client.budget), key=lambda node: node["id"])
 
 
-def _newest(current: str | None, rows: list[dict[str, Any]]) -> str | None:
-    seen = [row["updated_at"] for row in rows if row["updated_at"] is not None]
-    if not seen:
-        return current
-    newest = max(seen)
-    return newest.isoformat() if current is None or newest > datetime.fromisoformat(current) else current
-
-
 def extract_customers(
     client: CentraGraphQLClient,
     settings: CentraSettings,
@@ -106,16 +98,16 @@ def extract_customers(
     total = _count(client, count_query, plan.where)
     expected = "an unknown number" if total is None else str(total)
     log.info("customers: %s, %s to read", plan.strategy, expected)
-    newest, loaded = state.get(UPDATED_MARK), 0
+    mark, loaded = state.get(UPDATED_MARK), 0
     for page, nodes in enumerate(customer_pages(client, query, plan.where), start=1):
         rows = [customer_row(node, settings.timezone) for node in nodes]
-        newest, loaded = _newest(newest, rows), loaded + len(rows)
+        mark, loaded = newest(mark, rows), loaded + len(rows)
         if page % PROGRESS_EVERY == 0:
             log.info("customers: %d of %s read", loaded, expected)
         yield rows
     log.info("customers: %d read (%s)", loaded, plan.strategy)
-    if newest is not None:
-        state[UPDATED_MARK] = newest
+    if mark is not None:
+        state[UPDATED_MARK] = mark
     state[STRATEGY] = plan.strategy
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
@@ -18,6 +17,7 @@ from dlt.extract.resource import DltResource
 from pipelines.centra.families.after_outage import order_api_served
 from pipelines.centra.families.customers.graphql import UPDATED_MARK
 from pipelines.centra.families.denied import unless_denied
+from pipelines.centra.families.watermarks import newest, overlap_start
 from pipelines.centra.mapping import flag, optional_text, shop_time, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
 from pipelines.centra.resources.order_api_paging import offset_pages
@@ -56,20 +56,17 @@ def extract_customers(
     params: dict[str, Any] = {}
     strategy = "full_scan"
     if mark is not None and not settings.reconcile:
-        since = datetime.fromisoformat(mark) - timedelta(hours=settings.updated_at_overlap_hours)
+        since = overlap_start(mark, settings)
         params["modified"] = shop_time(since, settings.timezone)
         strategy = "modified"
     log.info("customers (Order API): %s %s", strategy, params.get("modified", ""))
-    newest = mark
+    latest = mark
     for entries in offset_pages(client, "customers", "customers", params, lambda e: int(e["customerId"])):
         rows = [customer_row(entry, settings.timezone) for entry in entries]
-        for row in rows:
-            seen = row["updated_at"]
-            if seen is not None and (newest is None or seen > datetime.fromisoformat(newest)):
-                newest = seen.isoformat()
+        latest = newest(latest, rows)
         yield rows
-    if newest is not None:
-        state[MODIFIED_MARK] = newest
+    if latest is not None:
+        state[MODIFIED_MARK] = latest
     state[STRATEGY] = strategy
     if settings.graphql_configured:  # GraphQL reads the customers whole once it is back (after_outage)
         order_api_served(state, (UPDATED_MARK,))

@@ -48,6 +48,7 @@ from pipelines.centra.families.orders.events import (
 )
 from pipelines.centra.families.orders.graphql_rows import order_record
 from pipelines.centra.families.orders.returns import ReturnsByOrder, nested_returns
+from pipelines.centra.families.watermarks import later, overlap_start
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import PageSizer
@@ -115,7 +116,7 @@ def plan_windows(
         return "backfill", _backfill(start, now, settings.window_days)
     updated_at = capabilities.order_updated_at and capabilities.has_field("Order", "returns")
     if updated_at and updated is not None and not settings.reconcile:
-        start = datetime.fromisoformat(updated) - timedelta(hours=settings.updated_at_overlap_hours)
+        start = overlap_start(updated, settings)
         return "updated_at", [OrderWindow("updatedAt", start, None)]
     start = max(
         settings.start, datetime.fromisoformat(created) - timedelta(days=settings.order_lookback_days)
@@ -231,14 +232,6 @@ def window_count(
     return int(count) if count is not None else None
 
 
-def _newest(current: str | None, seen: datetime | None) -> str | None:
-    if seen is None:
-        return current
-    if current is None or seen > datetime.fromisoformat(current):
-        return seen.isoformat()
-    return current
-
-
 def _records(
     client: CentraGraphQLClient,
     settings: CentraSettings,
@@ -265,8 +258,8 @@ def _records(
                 nodes = [nested_returns(node, returns) for node in nodes]
             records = [order_record(node, settings.timezone) for node in nodes]
             for record in records:
-                marks[CREATED_MARK] = _newest(marks.get(CREATED_MARK), record["created_at"])
-                marks[UPDATED_MARK] = _newest(marks.get(UPDATED_MARK), record["updated_at"])
+                marks[CREATED_MARK] = later(marks.get(CREATED_MARK), record["created_at"])
+                marks[UPDATED_MARK] = later(marks.get(UPDATED_MARK), record["updated_at"])
             yield records
 
 
