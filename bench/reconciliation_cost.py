@@ -29,10 +29,10 @@ import duckdb
 from bench.support import record_result
 from pipelines.centra.budget import RateBudget
 from pipelines.centra.capabilities import detect
+from pipelines.centra.families.reconciliation.graphql import ReconcileRequest, reconcile
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.reconcile.warehouse_side import WarehouseSide
 from pipelines.centra.reconcile.windows import local_date
-from pipelines.centra.families.reconciliation.graphql import ReconcileRequest, reconcile
 from pipelines.centra.settings import CentraSettings
 from sandbox.server import serve_in_thread
 from sandbox.settings import NON_BINDING_QUOTAS, RateLimitQuotas, SandboxSettings

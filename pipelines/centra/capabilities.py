@@ -55,7 +55,8 @@ class Capabilities:
         return field_name in _input_fields(self.schema, type_name)
 
     def fit(self, name: str, required: frozenset[str]) -> FittedQuery:
-        """`graphql/<name>.graphql` as this instance can answer it (fitted once per run)."""
+        """The query document `name` (a family's `queries/<name>.graphql`) as this instance can answer it
+        (fitted once per run)."""
         if name not in self.fitted:
             self.fitted[name] = fit_query(self.schema, name, query_text(name), required)
         return self.fitted[name]

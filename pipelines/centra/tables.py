@@ -100,7 +100,7 @@ class TableSpec:
         return tuple(name for name, _ in self.columns)
 
 
-def _cols(spec: str) -> tuple[tuple[str, ColumnType], ...]:
+def typed_columns(spec: str) -> tuple[tuple[str, ColumnType], ...]:
     """`"order_number:bigint status:text"` -> ((name, type), ...)."""
     pairs: list[tuple[str, ColumnType]] = []
     for item in spec.split():
@@ -119,7 +119,7 @@ ORDER_LINES = TableSpec(
     "orders__lines",
     "one row per order line, fully cancelled lines included",
     ("order_line_id",),
-    _cols(
+    typed_columns(
         "order_line_id:bigint order_number:bigint product_id:bigint variant_id:bigint size_id:bigint "
         "brand_id:bigint sku:text ean:text product_name:text variant_name:text size_name:text "
         "quantity:bigint cancelled_quantity:bigint unit_price_amount:money unit_original_price_amount:money "
@@ -130,7 +130,7 @@ SHIPMENTS = TableSpec(
     "orders__shipments",
     "one row per shipment",
     ("shipment_number",),
-    _cols(
+    typed_columns(
         "shipment_number:text shipment_id:bigint order_number:bigint is_good_to_go:bool is_shipped:bool "
         "is_paid:bool is_captured:bool created_at:timestamp updated_at:timestamp shipped_at:timestamp "
         "paid_at:timestamp captured_at:timestamp tracking_number:text carrier_name:text service_name:text "
@@ -141,7 +141,7 @@ SHIPMENT_LINES = TableSpec(
     "orders__shipments__lines",
     "one row per shipment line",
     ("shipment_line_id",),
-    _cols(
+    typed_columns(
         "shipment_line_id:bigint shipment_number:text order_number:bigint order_line_id:bigint quantity:bigint"
     ),
 )
@@ -149,7 +149,7 @@ RETURNS = TableSpec(
     "orders__returns",
     "one row per return",
     ("return_id",),
-    _cols(
+    typed_columns(
         "return_id:bigint order_number:bigint shipment_number:text status:text is_completed:bool "
         "created_at:timestamp updated_at:timestamp completed_at:timestamp return_to_stock:bool "
         "currency_code:text comment:text"
@@ -159,7 +159,7 @@ RETURN_LINES = TableSpec(
     "orders__returns__lines",
     "one row per return line",
     ("return_line_id",),
-    _cols(
+    typed_columns(
         "return_line_id:bigint return_id:bigint order_number:bigint order_line_id:bigint quantity:bigint "
         "amount:money currency_code:text"
     ),
@@ -168,7 +168,7 @@ ORDERS = TableSpec(
     "orders",
     "one row per order (DTC and wholesale)",
     ("order_number",),
-    _cols(
+    typed_columns(
         "order_number:bigint order_id:text store_id:bigint store_type:text market_id:bigint pricelist_id:bigint "
         "customer_id:bigint account_id:bigint buyer_id:bigint purchase_order_number:text status:text "
         "is_on_hold:bool is_waiting_for_payment:bool currency_code:text conversion_rate:rate "
@@ -191,7 +191,7 @@ CUSTOMERS = TableSpec(
     "customers",
     "one row per DTC customer (registered or guest; two customers may share an email)",
     ("customer_id",),
-    _cols(
+    typed_columns(
         "customer_id:bigint email:text first_name:text last_name:text gender:text phone_number:text "
         "is_registered:bool has_newsletter:bool country_code:text created_at:timestamp updated_at:timestamp"
     ),
@@ -200,7 +200,7 @@ ACCOUNTS = TableSpec(
     "accounts",
     "one row per wholesale account",
     ("account_id",),
-    _cols(
+    typed_columns(
         "account_id:bigint name:text status:text market_id:bigint pricelist_id:bigint "
         "discount_percent:percent created_at:timestamp updated_at:timestamp"
     ),
@@ -209,7 +209,7 @@ BUYERS = TableSpec(
     "buyers",
     "one row per wholesale buyer (a person buying for an account)",
     ("buyer_id",),
-    _cols(
+    typed_columns(
         "buyer_id:bigint account_id:bigint email:text first_name:text last_name:text status:text "
         "created_at:timestamp updated_at:timestamp"
     ),
@@ -218,66 +218,68 @@ STORES = TableSpec(
     "stores",
     "one row per store",
     ("store_id",),
-    _cols("store_id:bigint name:text store_type:text"),
+    typed_columns("store_id:bigint name:text store_type:text"),
     "replace",
 )
 MARKETS = TableSpec(
     "markets",
     "one row per market",
     ("market_id",),
-    _cols("market_id:bigint name:text store_id:bigint country_codes:json"),
+    typed_columns("market_id:bigint name:text store_id:bigint country_codes:json"),
     "replace",
 )
 PRICELISTS = TableSpec(
     "pricelists",
     "one row per pricelist",
     ("pricelist_id",),
-    _cols("pricelist_id:bigint name:text status:text currency_code:text store_id:bigint country_codes:json"),
+    typed_columns(
+        "pricelist_id:bigint name:text status:text currency_code:text store_id:bigint country_codes:json"
+    ),
     "replace",
 )
 CURRENCIES = TableSpec(
     "currencies",
     "one row per currency; exactly one is the base currency",
     ("currency_code",),
-    _cols("currency_code:text currency_id:bigint name:text is_base:bool"),
+    typed_columns("currency_code:text currency_id:bigint name:text is_base:bool"),
     "replace",
 )
 COUNTRIES = TableSpec(
     "countries",
     "one row per country",
     ("country_code",),
-    _cols("country_code:text country_id:bigint name:text continent:text is_eu:bool"),
+    typed_columns("country_code:text country_id:bigint name:text continent:text is_eu:bool"),
     "replace",
 )
 WAREHOUSES = TableSpec(
     "warehouses",
     "one row per warehouse",
     ("warehouse_id",),
-    _cols("warehouse_id:bigint name:text status:text country_code:text threshold:bigint"),
+    typed_columns("warehouse_id:bigint name:text status:text country_code:text threshold:bigint"),
     "replace",
 )
 BRANDS = TableSpec(
-    "brands", "one row per brand", ("brand_id",), _cols("brand_id:bigint name:text"), "replace"
+    "brands", "one row per brand", ("brand_id",), typed_columns("brand_id:bigint name:text"), "replace"
 )
 COLLECTIONS = TableSpec(
     "collections",
     "one row per collection",
     ("collection_id",),
-    _cols("collection_id:bigint name:text status:text"),
+    typed_columns("collection_id:bigint name:text status:text"),
     "replace",
 )
 SIZES = TableSpec(
     "sizes",
     "one row per size of a size chart",
     ("size_id",),
-    _cols("size_id:bigint size_chart_id:bigint size_chart_name:text name:text"),
+    typed_columns("size_id:bigint size_chart_id:bigint size_chart_name:text name:text"),
     "replace",
 )
 PRODUCTS = TableSpec(
     "products",
     "one row per product",
     ("product_id",),
-    _cols(
+    typed_columns(
         "product_id:bigint name:text status:text product_number:text brand_id:bigint collection_id:bigint "
         "size_chart_id:bigint is_bundle:bool harmonized_commodity_code:text created_at:timestamp "
         "updated_at:timestamp"
@@ -287,7 +289,7 @@ VARIANTS = TableSpec(
     "variants",
     "one row per product variant (a colour of a product)",
     ("variant_id",),
-    _cols(
+    typed_columns(
         "variant_id:bigint product_id:bigint name:text status:text variant_number:text unit_cost_amount:money "
         "unit_cost_currency_code:text created_at:timestamp updated_at:timestamp"
     ),
@@ -296,7 +298,7 @@ PRODUCT_SIZES = TableSpec(
     "product_sizes",
     "one row per product size, the sellable unit (SKU)",
     ("size_id",),
-    _cols(
+    typed_columns(
         "size_id:bigint variant_id:bigint product_id:bigint size_chart_size_id:bigint size_name:text "
         "size_number:text sku:text ean:text upc:text is_preorder:bool"
     ),
@@ -305,13 +307,13 @@ PRICES = TableSpec(
     "prices",
     "one row per variant × pricelist",
     ("variant_id", "pricelist_id"),
-    _cols("variant_id:bigint pricelist_id:bigint price_amount:money currency_code:text"),
+    typed_columns("variant_id:bigint pricelist_id:bigint price_amount:money currency_code:text"),
 )
 STOCK = TableSpec(
     "stock",
     "one row per warehouse × product size at the snapshot time (the current snapshot; history downstream)",
     ("warehouse_id", "size_id"),
-    _cols(
+    typed_columns(
         "warehouse_id:bigint size_id:bigint free_to_allocate_quantity:bigint physical_quantity:bigint "
         "allocated_quantity:bigint snapshot_at:timestamp"
     ),
@@ -323,7 +325,7 @@ RECONCILIATION_CHECKS = TableSpec(
     "one row per family × period last checked against Centra (a local day, or `all` for families counted "
     "whole)",
     ("family", "period"),
-    _cols(
+    typed_columns(
         "family:text period:text grain:text day:date period_end:date centra_count:bigint "
         "warehouse_count:bigint matched:bool method:text loaded:bigint removed:bigint checked_at:timestamp"
     ),

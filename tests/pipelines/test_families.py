@@ -18,14 +18,16 @@ from pipelines.centra.families.family import Family, GraphQLPart, fixed
 from pipelines.centra.families.orders import graphql_rows, order_api_rows
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.settings import CentraSettings
-from pipelines.centra.tables import ORDERS, SOURCE_API, TableSpec, _cols
+from pipelines.centra.tables import ORDERS, SOURCE_API, TableSpec, typed_columns
 from sandbox.server import RunningSandbox
 from tests.pipelines.loading_support import rows, run_load
 from tests.pipelines.order_api_support import order_api_args
 
 # The README's worked example (pipelines/centra/README.md, "Adding a family"), here with a document the
 # sandbox serves: brands as a family of their own, in a table of their own.
-BRAND_LIST = TableSpec("brand_list", "one row per brand", ("brand_id",), _cols("brand_id:bigint name:text"))
+BRAND_LIST = TableSpec(
+    "brand_list", "one row per brand", ("brand_id",), typed_columns("brand_id:bigint name:text")
+)
 
 
 def _brand_list(

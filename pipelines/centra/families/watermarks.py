@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from pipelines.centra.mapping import shop_time
 from pipelines.centra.settings import CentraSettings
 
 
@@ -30,3 +31,11 @@ def newest(mark: str | None, rows: Iterable[Mapping[str, Any]], column: str = "u
     for row in rows:
         mark = later(mark, row[column])
     return mark
+
+
+def modified_since(mark: str | None, settings: CentraSettings) -> dict[str, Any]:
+    """The Order API's `modified` filter for a run after `mark` ({} reads everything: the first run, and a
+    reconciling one)."""
+    if mark is None or settings.reconcile:
+        return {}
+    return {"modified": shop_time(overlap_start(mark, settings), settings.timezone)}

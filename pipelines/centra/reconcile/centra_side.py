@@ -6,8 +6,8 @@ Counts, in order of cost (docs/centra-api-reference.md §A5, §A9):
   schema offers it. Many windows go in one request, one alias each (`w0: orders(where: $w0) …`).
 - `orderConnection(where: …) { totalCount }`, aliased the same way (orders only).
 - Neither: the window's keys are paged and counted (the caller then has the keys already).
-Keys are read with one small document per family (`graphql/*_keys.graphql`), fitted to the schema like
-every query: numbers or ids, nothing else.
+Keys are read with one small document per family (`families/reconciliation/queries/*_keys.graphql`), fitted
+to the schema like every query: numbers or ids, nothing else.
 """
 
 from __future__ import annotations

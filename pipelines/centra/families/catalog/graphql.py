@@ -63,7 +63,7 @@ REQUIRED = frozenset(
 
 @dataclass(frozen=True)
 class CatalogPass:
-    query: str  # graphql/<query>.graphql
+    query: str  # the family's queries/<query>.graphql
     root: str  # its list field: products or productVariants
     where: dict[str, Any] | None  # a ProductFilter / ProductVariantFilter; None reads everything
 

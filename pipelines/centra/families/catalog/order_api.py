@@ -21,8 +21,8 @@ from pipelines.centra.families.after_outage import order_api_served
 from pipelines.centra.families.catalog.graphql import PRODUCTS_MARK, VARIANTS_MARK, CatalogPage, for_table
 from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.families.orders.order_api_rows import joined_sku
-from pipelines.centra.families.watermarks import overlap_start
-from pipelines.centra.mapping import money, optional_text, shop_time, utc_timestamp
+from pipelines.centra.families.watermarks import modified_since
+from pipelines.centra.mapping import money, optional_text, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient, OrderApiResponse
 from pipelines.centra.resources.order_api_paging import linked_pages
 from pipelines.centra.settings import CentraSettings
@@ -121,12 +121,8 @@ def extract_catalog(
     client: CentraOrderApiClient, settings: CentraSettings, state: dict[str, Any]
 ) -> Iterator[Any]:
     mark = state.get(MODIFIED_SINCE)
-    params: dict[str, Any] = {}
-    strategy = "full"
-    if mark is not None and not settings.reconcile:
-        since = overlap_start(mark, settings)
-        params["modified"] = shop_time(since, settings.timezone)
-        strategy = "modified"
+    params = modified_since(mark, settings)
+    strategy = "modified" if params else "full"
     log.info("catalog (Order API): %s %s", strategy, params.get("modified", ""))
     started: list[datetime] = []
 

@@ -49,7 +49,7 @@ PROGRESS_EVERY = 50  # pages between progress lines in the log
 @dataclass(frozen=True)
 class CustomerPlan:
     strategy: str
-    query: str  # graphql/<query>.graphql
+    query: str  # the family's queries/<query>.graphql
     where: dict[str, Any] | None  # a CustomerFilter, or None for every customer
 
 

@@ -17,8 +17,8 @@ from dlt.extract.resource import DltResource
 from pipelines.centra.families.after_outage import order_api_served
 from pipelines.centra.families.customers.graphql import UPDATED_MARK
 from pipelines.centra.families.denied import unless_denied
-from pipelines.centra.families.watermarks import newest, overlap_start
-from pipelines.centra.mapping import flag, optional_text, shop_time, utc_timestamp
+from pipelines.centra.families.watermarks import modified_since, newest
+from pipelines.centra.mapping import flag, optional_text, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
 from pipelines.centra.resources.order_api_paging import offset_pages
 from pipelines.centra.settings import CentraSettings
@@ -53,12 +53,8 @@ def extract_customers(
     client: CentraOrderApiClient, settings: CentraSettings, state: dict[str, Any]
 ) -> Iterator[list[Row]]:
     mark = state.get(MODIFIED_MARK)
-    params: dict[str, Any] = {}
-    strategy = "full_scan"
-    if mark is not None and not settings.reconcile:
-        since = overlap_start(mark, settings)
-        params["modified"] = shop_time(since, settings.timezone)
-        strategy = "modified"
+    params = modified_since(mark, settings)
+    strategy = "modified" if params else "full_scan"
     log.info("customers (Order API): %s %s", strategy, params.get("modified", ""))
     latest = mark
     for entries in offset_pages(client, "customers", "customers", params, lambda e: int(e["customerId"])):

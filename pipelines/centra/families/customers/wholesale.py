@@ -13,7 +13,9 @@ reconcile run: the run summary lists the missing fields that cause this.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import dlt
@@ -30,7 +32,7 @@ from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.reconcile import repairs
 from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.settings import CentraSettings
-from pipelines.centra.tables import ACCOUNTS, BUYERS
+from pipelines.centra.tables import ACCOUNTS, BUYERS, TableSpec
 
 Row = dict[str, Any]
 ACCOUNTS_QUERY, BUYERS_QUERY, FROM_ORDERS_QUERY = "accounts", "buyers", "wholesale_orders"
@@ -147,33 +149,49 @@ def _buyer_from_order(node: Row, timezone: str) -> list[Row]:
     return buyer_rows({"id": account["id"], "buyers": [buyer]}, timezone) if account and buyer else []
 
 
+@dataclass(frozen=True)
+class _WholesaleTable:
+    spec: TableSpec
+    key: str
+    query: str  # the instance's own list of it
+    from_list: Callable[[Row, str], list[Row]]  # a node of that list -> rows
+    from_order: Callable[[Row, str], list[Row]]  # a wholesale order -> rows
+
+
+def _account_from_list(node: Row, timezone: str) -> list[Row]:
+    return [account_row(node, timezone)]
+
+
+_TABLES = (
+    _WholesaleTable(ACCOUNTS, "account_id", ACCOUNTS_QUERY, _account_from_list, _account_from_order),
+    _WholesaleTable(BUYERS, "buyer_id", BUYERS_QUERY, buyer_rows, _buyer_from_order),
+)
+
+
+def _in_zone(rows: Callable[[Row, str], list[Row]], timezone: str, node: Row) -> list[Row]:
+    return rows(node, timezone)
+
+
 def wholesale_resources(
     client: CentraGraphQLClient, settings: CentraSettings, capabilities: Capabilities
 ) -> list[DltResource]:
-    """The `accounts` and `buyers` resources, each from the list where the instance has one."""
-    accounts_from_orders, buyers_from_orders = _from_orders(capabilities)
+    """The `accounts` and `buyers` resources, each from the list where the instance has one, else from the
+    wholesale orders."""
     timezone = settings.timezone
-    if accounts_from_orders:
-        accounts = _from_orders_resource(
-            client, settings, capabilities, "accounts", "account_id",
-            lambda node: _account_from_order(node, timezone), ACCOUNTS.resource_hints(),
-        )  # fmt: skip
-    else:
-        query = AdaptiveQuery(ACCOUNTS_QUERY, capabilities.query(ACCOUNTS_QUERY, REQUIRED))
-        accounts = _listed_resource(
-            client, query, lambda node: [account_row(node, timezone)], ACCOUNTS.resource_hints()
-        )
-    if buyers_from_orders:
-        buyers = _from_orders_resource(
-            client, settings, capabilities, "buyers", "buyer_id",
-            lambda node: _buyer_from_order(node, timezone), BUYERS.resource_hints(),
-        )  # fmt: skip
-    else:
-        query = AdaptiveQuery(BUYERS_QUERY, capabilities.query(BUYERS_QUERY, REQUIRED))
-        buyers = _listed_resource(
-            client, query, lambda node: buyer_rows(node, timezone), BUYERS.resource_hints()
-        )
-    return [accounts, buyers]
+    resources = []
+    for table, from_orders in zip(_TABLES, _from_orders(capabilities), strict=True):
+        if from_orders:
+            resources.append(_from_orders_resource(
+                client, settings, capabilities, table.spec.name, table.key,
+                partial(_in_zone, table.from_order, timezone), table.spec.resource_hints(),
+            ))  # fmt: skip
+        else:
+            query = AdaptiveQuery(table.query, capabilities.query(table.query, REQUIRED))
+            resources.append(_listed_resource(
+                client, query, partial(_in_zone, table.from_list, timezone),
+                table.spec.resource_hints(),
+            ))  # fmt: skip
+    return resources
 
 
 PART = GraphQLPart("wholesale", REQUIRED, documents, wholesale_resources)

@@ -138,7 +138,7 @@ def _sizes(chart: Row) -> list[Row]:
 @dataclass(frozen=True)
 class ReferenceTable:
     spec: TableSpec
-    query: str  # graphql/<query>.graphql, whose one root field is the list
+    query: str  # the family's queries/<query>.graphql, whose one root field is the list
     rows: Callable[[Row], list[Row]]  # one node of the list -> its rows (a size chart gives one per size)
 
 
