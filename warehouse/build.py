@@ -19,6 +19,8 @@ import polars as pl
 
 import warehouse.tables  # noqa: F401  (registering the tables is importing them)
 from warehouse import checks as quality
+from warehouse.canonical import RAW_SCHEMA
+from warehouse.contract import ContractError, InputCheck, check_inputs
 from warehouse.duckdb_scan import StoredTable, scan_table
 from warehouse.partitioned_build import DEFAULT_KEYS_PER_PART, build_in_parts, duplicate_keys
 from warehouse.registry import (
@@ -30,7 +32,6 @@ from warehouse.registry import (
     previous_version,
 )
 
-RAW_SCHEMA = "centra_raw"
 STAGING_SCHEMA = "reporting_staging"
 EMPTY_INPUTS_SCHEMA = "reporting_empty_inputs"  # optional inputs not written yet, while a build reads them
 _STAGED_FRAME = "_reporting_build_frame"
@@ -46,6 +47,8 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     total_seconds: float = 0.0
     checks: list[quality.CheckResult] | None = None  # set when built with run_checks=True
+    # optional canonical columns the warehouse lacks, read as NULL (`warehouse.canonical.OPTIONAL_COLUMNS`)
+    absent_optional_columns: dict[str, list[str]] = field(default_factory=dict)
 
 
 def build_reporting(
@@ -72,7 +75,9 @@ def build_reporting(
     params = params or BuildParams()
     started = time.perf_counter()
     report = BuildReport()
-    tables = _raw_tables(connection, registry.raw_inputs(), registry.optional_raw_inputs())
+    inputs = _checked_inputs(connection, registry)
+    report.absent_optional_columns = {name: sorted(absent) for name, absent in inputs.absent_optional.items()}
+    tables = _raw_tables(connection, inputs, registry.optional_raw_inputs())
     connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")  # left by a killed build
     connection.execute(f"CREATE SCHEMA {STAGING_SCHEMA}")
     try:
@@ -122,32 +127,33 @@ def _build_whole(
     return _stage(connection, spec.name, frame), frame.height
 
 
+def _checked_inputs(connection: duckdb.DuckDBPyConnection, registry: Registry) -> InputCheck:
+    """The contract check (`warehouse.contract`): BuildError naming every table and column that is missing
+    or of the wrong type, before anything is staged or written."""
+    try:
+        check = check_inputs(connection, registry)
+    except ContractError as error:
+        raise BuildError(str(error)) from error
+    if check.problems:
+        raise BuildError(check.message())
+    return check
+
+
 def _raw_tables(
-    connection: duckdb.DuckDBPyConnection, names: list[str], optional: Mapping[str, Mapping[str, pl.DataType]]
+    connection: duckdb.DuckDBPyConnection, check: InputCheck, optional: Mapping[str, Mapping[str, pl.DataType]]
 ) -> dict[str, StoredTable]:
-    present = {
-        row[0]
-        for row in connection.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [RAW_SCHEMA]
-        ).fetchall()
+    tables = {
+        name: StoredTable(f'{RAW_SCHEMA}."{name}"', absent=tuple(check.absent_optional.get(name, {}).items()))
+        for name in check.present_tables
     }
-    missing = [name for name in names if name not in present]
-    if missing:
-        raise BuildError(
-            f"the canonical tables {', '.join(f'{RAW_SCHEMA}.{name}' for name in missing)} do not exist: "
-            "load them with the Centra pipeline before building the reporting tables"
-        )
-    tables = {name: StoredTable(f'{RAW_SCHEMA}."{name}"') for name in names}
     for name, types in optional.items():
-        if name not in present:  # not written yet: an empty table of the declared columns, for this build
+        if name not in check.present_tables:  # not written yet: an empty table of the declared columns
             empty = pl.DataFrame(schema=dict(types))  # noqa: F841  # read by name below
             connection.execute(f"CREATE SCHEMA IF NOT EXISTS {EMPTY_INPUTS_SCHEMA}")
             connection.execute(
                 f'CREATE OR REPLACE TABLE {EMPTY_INPUTS_SCHEMA}."{name}" AS SELECT * FROM empty'
             )
             tables[name] = StoredTable(f'{EMPTY_INPUTS_SCHEMA}."{name}"')
-        else:
-            tables[name] = StoredTable(f'{RAW_SCHEMA}."{name}"')
     return tables
 
 

@@ -101,16 +101,21 @@ def sql_identifier(name: str) -> str:
 @dataclass(frozen=True)
 class StoredTable:
     """A table in DuckDB, and for one the build wrote, the polars types it was built in (restored on reading:
-    DuckDB hands a timestamp back in the session's zone)."""
+    DuckDB hands a timestamp back in the session's zone). `absent` are columns the stored table lacks that a
+    reader gets as NULL of the given type (the canonical columns the contract lets a warehouse miss)."""
 
     qualified_name: str
     built_types: dict[str, pl.DataType] | None = None
+    absent: tuple[tuple[str, pl.DataType], ...] = ()
 
     def scan(self, connection: duckdb.DuckDBPyConnection, rows: KeyRange | None = None) -> pl.LazyFrame:
         frame = scan_table(connection, self.qualified_name, rows)
+        if self.absent:
+            frame = frame.with_columns(pl.lit(None, dtype).alias(column) for column, dtype in self.absent)
         if self.built_types is None:
             return frame
         return frame.select(pl.col(column).cast(dtype) for column, dtype in self.built_types.items())
 
     def columns(self, connection: duckdb.DuckDBPyConnection) -> list[str]:
-        return list(connection.cursor().sql(f"SELECT * FROM {self.qualified_name} LIMIT 0").columns)
+        stored = list(connection.cursor().sql(f"SELECT * FROM {self.qualified_name} LIMIT 0").columns)
+        return [*stored, *(column for column, _ in self.absent)]

@@ -1,7 +1,10 @@
 """The registry of reporting tables: each a pure polars function with its grain, key and dictionary.
 
-A table names its `inputs`: canonical `centra_raw` tables, or other reporting tables (which are then
-built first). The function receives those inputs as LazyFrames and returns one LazyFrame; it does no I/O.
+A table names its `inputs`: canonical `centra_raw` tables (defined in `pipelines/centra/tables.py`; a
+table's `canonical_inputs`), or other reporting tables (its `reporting_inputs`, which are then built first).
+The function receives those inputs as LazyFrames and returns one LazyFrame; it does no I/O. Which canonical
+columns it reads is derived from the function itself (`warehouse.contract.columns_read`) and checked against
+the warehouse before every build; a name that is neither a canonical nor a registered table fails that check.
 
 An accumulating table (history the canonical tables no longer hold, such as daily stock) also names its own
 previous version, `previous_version(name)` = `"reporting.<name>"`, and declares its column types in
@@ -24,6 +27,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import polars as pl
+
+from warehouse.canonical import CANONICAL, TABLES_MODULE
 
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 
@@ -98,6 +103,17 @@ class ReportingTable:
         return self.function({**inputs, **history}, params)
 
     @property
+    def canonical_inputs(self) -> tuple[str, ...]:
+        """The `centra_raw` tables this table reads (required or optional)."""
+        return tuple(name for name in self.inputs if name in CANONICAL)
+
+    @property
+    def reporting_inputs(self) -> tuple[str, ...]:
+        """The other reporting tables (and its own previous version) this table reads: every input that is
+        not canonical."""
+        return tuple(name for name in self.inputs if name not in CANONICAL)
+
+    @property
     def accumulates(self) -> bool:
         """True when the table reads its own previous version (and so keeps history across builds)."""
         return previous_version(self.name) in self.inputs
@@ -141,6 +157,9 @@ class Registry:
             )
         if partition_by is not None and previous:
             raise ValueError(f"table {name}: an accumulating table can not be built in parts")
+        not_canonical = [extra for extra in optional_inputs or {} if extra not in CANONICAL]
+        if not_canonical:
+            raise ValueError(f"table {name}: optional inputs {not_canonical} are not canonical tables ({TABLES_MODULE})")
         clashing = [extra for extra in whole_history or {} if extra in inputs]
         if clashing:
             raise ValueError(f"table {name}: whole_history names {clashing} are already input names")
@@ -192,6 +211,19 @@ class Registry:
             visit(self._tables[name], (name,))
         return ordered
 
+    def unknown_inputs(self) -> dict[str, list[str]]:
+        """Per table, the inputs that name neither a canonical table, nor a registered reporting table, nor its
+        own previous version: a typo, or a canonical table renamed in `pipelines/centra/tables.py`."""
+        unknown = {
+            spec.name: [
+                name
+                for name in spec.reporting_inputs
+                if name not in self and name != previous_version(spec.name)
+            ]
+            for spec in self._tables.values()
+        }
+        return {table: names for table, names in sorted(unknown.items()) if names}
+
     def raw_inputs(self) -> list[str]:
         """The canonical tables some registered table needs (not a table's own previous version, nor an
         optional input)."""
@@ -201,7 +233,7 @@ class Registry:
                 name
                 for spec in self._tables.values()
                 for name in spec.inputs
-                if name not in self and not name.startswith(PREVIOUS_VERSION_PREFIX) and name not in optional
+                if name in CANONICAL and name not in optional
             }
         )
 

@@ -19,33 +19,16 @@ from pipelines.centra.tables import (
     CURRENCIES,
     MARKETS,
     SIZES,
-    SOURCE_API,
     STORES,
     WAREHOUSES,
-    ColumnType,
     TableSpec,
 )
+from warehouse.canonical import canonical_schema
 
-POLARS_TYPES: dict[ColumnType, pl.DataType] = {
-    "text": pl.String(),
-    "bigint": pl.Int64(),
-    "bool": pl.Boolean(),
-    "money": pl.Decimal(18, 4),
-    "rate": pl.Decimal(18, 8),
-    "percent": pl.Decimal(9, 4),
-    "timestamp": pl.Datetime("us", "UTC"),
-    "date": pl.Date(),
-    "json": pl.String(),
-}
 REFERENCE_TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (STORES, MARKETS, WAREHOUSES, COUNTRIES, CURRENCIES, BRANDS, COLLECTIONS, SIZES)
 }
-
-
-def canonical_schema(spec: TableSpec) -> dict[str, pl.DataType]:
-    """The polars types of a canonical table's declared columns (and `_source_api`)."""
-    return {**{name: POLARS_TYPES[kind] for name, kind in spec.columns}, SOURCE_API: pl.String()}
 
 
 def optional_reference(*names: str) -> Mapping[str, Mapping[str, pl.DataType]]:

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from pipelines.centra.tables import RECONCILIATION_CHECKS
+from warehouse.canonical import POLARS_TYPES
 from warehouse.registry import BuildParams, table
 
+# the canonical table's columns (pipelines/centra/tables.py), `_source_api` aside: the checks are ours
 RAW_TYPES: dict[str, pl.DataType] = {
-    "family": pl.String(), "period": pl.String(), "grain": pl.String(), "day": pl.Date(),
-    "period_end": pl.Date(), "centra_count": pl.Int64(), "warehouse_count": pl.Int64(),
-    "matched": pl.Boolean(), "method": pl.String(), "loaded": pl.Int64(), "removed": pl.Int64(),
-    "checked_at": pl.Datetime("us", "UTC"),
-}  # fmt: skip
+    name: POLARS_TYPES[kind] for name, kind in RECONCILIATION_CHECKS.columns
+}
 COLUMNS = {
     "family": "What was counted: orders, returns (by local created day), customers, products, variants, "
     "sizes, accounts or buyers (whole).",
