@@ -5,6 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import warehouse.tables  # noqa: F401  (registering the tables is importing them)
+from warehouse.canonical import OPTIONAL_COLUMNS, RAW_SCHEMA
+from warehouse.contract import columns_read
 from warehouse.order_api_gaps import gaps_markdown
 from warehouse.registry import REGISTRY, REPORTING_SCHEMA, Registry
 
@@ -17,6 +20,10 @@ def data_dictionary_markdown(registry: Registry = REGISTRY) -> str:
         "",
         "Generated from `warehouse/` by `python -m warehouse.dictionary`; do not edit by hand (CI checks it).",
         "The same text is on every table and column as a DuckDB `COMMENT`.",
+        "",
+        "Each table lists the `centra_raw` columns it reads (derived from its function; `warehouse/contract.py`",
+        "checks them against the warehouse before every build). Columns in *italics* are optional: the Order API",
+        "can not fill them, and a warehouse without them builds with them empty.",
         "",
         "Sales exclude orders with status CANCELLED. Quantities are current (after cancellations). A day is",
         "the local date in the Centra instance's timezone. `_base` amounts are `amount × conversion_rate`",
@@ -40,6 +47,7 @@ def data_dictionary_markdown(registry: Registry = REGISTRY) -> str:
         "over the periods checked, after the repair: 100.00% means every period matched.",
         "",
     ]
+    reads = columns_read(registry)
     for spec in sorted(registry.ordered(), key=lambda spec: spec.name):
         lines += [
             f"## `{REPORTING_SCHEMA}.{spec.name}`",
@@ -49,6 +57,7 @@ def data_dictionary_markdown(registry: Registry = REGISTRY) -> str:
             f"- Grain: {spec.grain}",
             f"- Key: {', '.join(f'`{column}`' for column in spec.key)}",
             f"- Built from: {', '.join(f'`{name}`' for name in spec.inputs)}",
+            *_reads_lines(reads[spec.name]),
             "",
             "| column | description |",
             "|---|---|",
@@ -56,6 +65,17 @@ def data_dictionary_markdown(registry: Registry = REGISTRY) -> str:
             "",
         ]
     return "\n".join([*lines, *gaps_markdown()])
+
+
+def _reads_lines(reads: dict[str, tuple[str, ...]]) -> list[str]:
+    """What the table reads of each canonical table (checked before every build); optional columns in
+    italics (read as NULL when the warehouse lacks them)."""
+    lines = []
+    for table, columns in reads.items():
+        optional = OPTIONAL_COLUMNS.get(table, frozenset())
+        named = ", ".join(f"*`{c}`*" if c in optional else f"`{c}`" for c in columns) or "no column (its rows only)"
+        lines.append(f"- Reads `{RAW_SCHEMA}.{table}`: {named}")
+    return lines
 
 
 def _cell(text: str) -> str:
