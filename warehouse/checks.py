@@ -3,7 +3,7 @@
 Two kinds, run together by `run_checks`:
 - generated from the registry, per reporting table: `key_unique__<table>` (key values on more than one
   row) and `key_not_null__<table>` (rows with an empty key column);
-- one SELECT per file in `queries/checks/*.sql` (the check's name is the file's stem), against `reporting.*`
+- one SELECT per file in `warehouse/check_queries/*.sql` (the check's name is the file's stem), against `reporting.*`
   and `centra_raw.*`. A file may use the DuckDB prepared parameters `$as_of` (TIMESTAMPTZ) and
   `$recency_hours` (whole hours); only the ones it names are bound.
 
@@ -12,6 +12,9 @@ rows say something worth knowing that is not wrong data (the newest order is old
 A check that can not run (a table missing, a syntax error) fails with `error` set, whatever its severity.
 What a failed check does to a scheduled run (alert, stop publishing) is the flows' decision: here it is only
 reported (`CheckResult.failed` for errors, `.warned` for warnings).
+
+The SQL files are package data of `warehouse` (read through `importlib.resources`), so an installed wheel
+runs the same checks as a clone; the analyst queries in `queries/analysis/` are not part of the package.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
 import duckdb
@@ -27,7 +31,7 @@ import duckdb
 import warehouse.tables  # noqa: F401  (registering the tables is importing them)
 from warehouse.registry import REGISTRY, Registry, ReportingTable
 
-CHECKS_DIR = Path(__file__).resolve().parents[1] / "queries" / "checks"
+CHECKS_DIR: Traversable = files("warehouse") / "check_queries"
 DEFAULT_RECENCY_HOURS = 48
 EXAMPLE_ROWS = 5
 _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
@@ -104,12 +108,12 @@ def _key_not_null(spec: ReportingTable) -> Check:
     )
 
 
-def sql_checks(directory: Path = CHECKS_DIR) -> list[Check]:
+def sql_checks(directory: Traversable = CHECKS_DIR) -> list[Check]:
     """One check per `*.sql` file, in name order; the description is the file's leading comment, but for
     a `Severity: warning` (or `error`) line in it."""
     checks = []
-    for path in sorted(directory.glob("*.sql")):
-        sql = path.read_text().strip().rstrip(";").strip()
+    for path in sorted((entry for entry in directory.iterdir() if entry.name.endswith(".sql")), key=_name):
+        sql = path.read_text(encoding="utf-8").strip().rstrip(";").strip()
         header: list[str] = []
         severity: Severity = "error"
         for line in sql.splitlines():
@@ -120,11 +124,15 @@ def sql_checks(directory: Path = CHECKS_DIR) -> list[Check]:
                 severity = "warning" if matched.group(1).lower() == "warning" else "error"
             else:
                 header.append(text)
-        checks.append(Check(path.stem, " ".join(header), sql, severity))
+        checks.append(Check(path.name.removesuffix(".sql"), " ".join(header), sql, severity))
     return checks
 
 
-def all_checks(registry: Registry = REGISTRY, directory: Path = CHECKS_DIR) -> list[Check]:
+def _name(entry: Traversable) -> str:
+    return entry.name
+
+
+def all_checks(registry: Registry = REGISTRY, directory: Traversable = CHECKS_DIR) -> list[Check]:
     return key_checks(registry) + sql_checks(directory)
 
 
@@ -134,7 +142,7 @@ def run_checks(
     recency_hours: int = DEFAULT_RECENCY_HOURS,
     *,
     registry: Registry = REGISTRY,
-    directory: Path = CHECKS_DIR,
+    directory: Traversable = CHECKS_DIR,
 ) -> list[CheckResult]:
     """Run every check (generated key checks, then the SQL files); one result per check, in that order."""
     if as_of.tzinfo is None:
