@@ -140,6 +140,12 @@ def demo(
 ) -> None:
     """Start the Centra sandbox in-process and run the real flow against it into warehouse/demo.duckdb."""
     _quiet_logging()
+    from sandbox import SandboxNotInstalledError, require_web_stack  # stdlib only: the check always runs
+
+    try:
+        require_web_stack()
+    except SandboxNotInstalledError as missing:
+        raise _fail(f"centra-elt demo runs against the Centra sandbox: {missing}") from None
     from flows.demo import headline, run_demo
     from flows.elt import RunFailedError
     from warehouse.publish import published_path

@@ -7,9 +7,7 @@ import logging
 import sys
 import time
 
-import uvicorn
-
-from sandbox.app import build_state, create_app
+from sandbox import SandboxNotInstalledError, require_web_stack
 from sandbox.generator.anonymization import ANONYMIZATION_STYLES
 from sandbox.settings import NON_BINDING_QUOTAS, RateLimitQuotas, SandboxSettings
 
@@ -96,6 +94,15 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    try:
+        require_web_stack()
+    except SandboxNotInstalledError as missing:
+        print(f"centra-sandbox: {missing}", file=sys.stderr)
+        return 2
+    import uvicorn  # the web stack is the `sandbox` extra: imported once it is known to be there
+
+    from sandbox.app import build_state, create_app
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = settings_from_args(args)
     started = time.perf_counter()
