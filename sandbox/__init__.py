@@ -1,4 +1,4 @@
-"""The Centra imitation: a development tool (tests, `centra-elt demo`, benchmarks); the pipeline never imports it.
+"""The Centra imitation: a tool for development (tests, `centra-elt demo`, benchmarks), never the pipeline's.
 
 Its web stack (ariadne, starlette, uvicorn) is the `sandbox` extra, not a runtime dependency of centra-elt,
 so a production install does without it. The entry points call `require_web_stack()` first: without the

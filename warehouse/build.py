@@ -69,7 +69,8 @@ def build_reporting(
 
     With `run_checks`, the data-quality checks (`warehouse.checks`) run on the written tables for
     `params.as_of` and land in `report.checks`; a failed check does not fail the build (the caller decides).
-    `recency_hours`: the newest order older than this is a warning (`warehouse/check_queries/recency_orders.sql`).
+    `recency_hours`: the newest order older than this is a warning
+    (`warehouse/check_queries/recency_orders.sql`).
     A table with `partition_by` is built `keys_per_part` partition keys at a time; the result is the same.
     """
     params = params or BuildParams()
@@ -140,7 +141,9 @@ def _checked_inputs(connection: duckdb.DuckDBPyConnection, registry: Registry) -
 
 
 def _raw_tables(
-    connection: duckdb.DuckDBPyConnection, check: InputCheck, optional: Mapping[str, Mapping[str, pl.DataType]]
+    connection: duckdb.DuckDBPyConnection,
+    check: InputCheck,
+    optional: Mapping[str, Mapping[str, pl.DataType]],
 ) -> dict[str, StoredTable]:
     tables = {
         name: StoredTable(f'{RAW_SCHEMA}."{name}"', absent=tuple(check.absent_optional.get(name, {}).items()))

@@ -3,8 +3,8 @@
 Two kinds, run together by `run_checks`:
 - generated from the registry, per reporting table: `key_unique__<table>` (key values on more than one
   row) and `key_not_null__<table>` (rows with an empty key column);
-- one SELECT per file in `warehouse/check_queries/*.sql` (the check's name is the file's stem), against `reporting.*`
-  and `centra_raw.*`. A file may use the DuckDB prepared parameters `$as_of` (TIMESTAMPTZ) and
+- one SELECT per file in `warehouse/check_queries/*.sql` (the check's name is the file's stem), against
+  `reporting.*` and `centra_raw.*`. A file may use the DuckDB prepared parameters `$as_of` (TIMESTAMPTZ) and
   `$recency_hours` (whole hours); only the ones it names are bound.
 
 A check is an error (the default) or, with a `-- Severity: warning` header line, a warning: its offending

@@ -38,8 +38,8 @@ from warehouse.registry import BuildParams, Registry, previous_version
 
 RELOAD = "reload the canonical tables in their current shape: `centra-elt run --full-refresh`"
 LOAD = (
-    "load a missing table with the Centra pipeline (`centra-elt run`, or the family that writes it); a table the API "
-    "token may not read stays absent (`centra-elt doctor` names the permission)"
+    "load a missing table with the Centra pipeline (`centra-elt run`, or the family that writes it); a "
+    "table the API token may not read stays absent (`centra-elt doctor` names the permission)"
 )
 FIX_REGISTRY = f"name a table defined in {TABLES_MODULE} or a registered reporting table"
 
@@ -57,7 +57,9 @@ class Problem:
     remedy: str
 
     def __str__(self) -> str:
-        return f"{self.table}: expected {self.expected}, found {self.found} (read by {', '.join(self.read_by)})"
+        return (
+            f"{self.table}: expected {self.expected}, found {self.found} (read by {', '.join(self.read_by)})"
+        )
 
 
 @dataclass
@@ -190,4 +192,6 @@ def _stored_columns(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str
 
 def reads_markdown(reads: Mapping[str, tuple[str, ...]]) -> str:
     """`orders` (`order_number`, `status`), ... for the data dictionary."""
-    return "; ".join(f"`{table}` ({', '.join(f'`{c}`' for c in columns)})" for table, columns in reads.items())
+    return "; ".join(
+        f"`{table}` ({', '.join(f'`{c}`' for c in columns)})" for table, columns in reads.items()
+    )

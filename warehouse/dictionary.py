@@ -73,7 +73,10 @@ def _reads_lines(reads: dict[str, tuple[str, ...]]) -> list[str]:
     lines = []
     for table, columns in reads.items():
         optional = OPTIONAL_COLUMNS.get(table, frozenset())
-        named = ", ".join(f"*`{c}`*" if c in optional else f"`{c}`" for c in columns) or "no column (its rows only)"
+        named = (
+            ", ".join(f"*`{c}`*" if c in optional else f"`{c}`" for c in columns)
+            or "no column (its rows only)"
+        )
         lines.append(f"- Reads `{RAW_SCHEMA}.{table}`: {named}")
     return lines
 

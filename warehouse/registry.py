@@ -159,7 +159,9 @@ class Registry:
             raise ValueError(f"table {name}: an accumulating table can not be built in parts")
         not_canonical = [extra for extra in optional_inputs or {} if extra not in CANONICAL]
         if not_canonical:
-            raise ValueError(f"table {name}: optional inputs {not_canonical} are not canonical tables ({TABLES_MODULE})")
+            raise ValueError(
+                f"table {name}: optional inputs {not_canonical} are not canonical tables ({TABLES_MODULE})"
+            )
         clashing = [extra for extra in whole_history or {} if extra in inputs]
         if clashing:
             raise ValueError(f"table {name}: whole_history names {clashing} are already input names")

@@ -1,4 +1,4 @@
-"""Without the `sandbox` extra, `centra-elt demo` and `centra-sandbox` stop with one line saying what to install."""
+"""Without the `sandbox` extra, `centra-elt demo` and `centra-sandbox` say in one line what to install."""
 
 from __future__ import annotations
 

@@ -66,7 +66,10 @@ def test_a_missing_canonical_table_is_named(tmp_path: Path) -> None:
     connection = duckdb.connect(str(tmp_path / "empty.duckdb"))
     connection.execute("CREATE SCHEMA centra_raw")
 
-    with pytest.raises(BuildError, match=r"(?s)- centra_raw\.orders: expected a table, found none.*- centra_raw\.orders__lines: .*centra-elt run"):
+    with pytest.raises(
+        BuildError,
+        match=r"(?s)- centra_raw\.orders: expected a table, found none.*- centra_raw\.orders__lines: .*centra-elt run",
+    ):
         build_reporting(connection, PARAMS)
 
 

@@ -1,4 +1,4 @@
-"""The raw → reporting contract: a build checks its inputs against the canonical definitions before it builds."""
+"""The raw → reporting contract: a build checks its inputs against the canonical definitions first."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from warehouse.contract import columns_read
 from warehouse.registry import REGISTRY, BuildParams, Registry
 
 PARAMS = BuildParams(as_of=datetime(2026, 4, 1, tzinfo=UTC))
-DEFINED_IN_TABLES_PY = {spec.name for root in (*CANONICAL_TABLES, RECONCILIATION_CHECKS) for spec in root.all_tables()}
+DEFINED_IN_TABLES_PY = {
+    spec.name for root in (*CANONICAL_TABLES, RECONCILIATION_CHECKS) for spec in root.all_tables()
+}
 
 
 @pytest.fixture
@@ -37,7 +39,9 @@ def _reporting_contents(connection: duckdb.DuckDBPyConnection) -> dict[str, list
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'reporting' ORDER BY 1"
         ).fetchall()
     ]
-    return {name: connection.sql(f'SELECT * FROM reporting."{name}" ORDER BY ALL').fetchall() for name in names}
+    return {
+        name: connection.sql(f'SELECT * FROM reporting."{name}" ORDER BY ALL').fetchall() for name in names
+    }
 
 
 def _fails_and_keeps_reporting(connection: duckdb.DuckDBPyConnection, pattern: str) -> str:
@@ -71,7 +75,8 @@ def test_a_column_of_the_wrong_type_fails_naming_both_types(built: duckdb.DuckDB
 
     message = _fails_and_keeps_reporting(
         built,
-        r"centra_raw\.orders\.created_at: expected TIMESTAMP WITH TIME ZONE \(`timestamp` .*\), found VARCHAR "
+        r"centra_raw\.orders\.created_at: expected TIMESTAMP WITH TIME ZONE \(`timestamp` .*\), "
+        r"found VARCHAR "
         r"\(read by currency_rates, fct_order_lines, fct_orders, fct_returns, fct_shipments\)",
     )
     assert message.count("\n- ") == 1  # one problem, one line
@@ -169,7 +174,9 @@ def test_an_input_that_is_not_a_canonical_table_is_rejected(built: duckdb.DuckDB
     registry = Registry()
     _one_table(registry, ("order_lines",), "size_id")
 
-    with pytest.raises(BuildError, match=r"unknown inputs: lines_per_size reads order_lines: name a table defined in"):
+    with pytest.raises(
+        BuildError, match=r"unknown inputs: lines_per_size reads order_lines: name a table defined in"
+    ):
         build_reporting(built, PARAMS, registry)
 
 
@@ -177,7 +184,9 @@ def test_a_column_the_canonical_table_does_not_define_is_rejected(built: duckdb.
     registry = Registry()
     _one_table(registry, ("orders__lines",), "size_number")
 
-    with pytest.raises(BuildError, match=r"reporting table lines_per_size reads a column its inputs do not have"):
+    with pytest.raises(
+        BuildError, match=r"reporting table lines_per_size reads a column its inputs do not have"
+    ):
         build_reporting(built, PARAMS, registry)
 
 

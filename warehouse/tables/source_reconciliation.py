@@ -11,9 +11,7 @@ from warehouse.canonical import POLARS_TYPES
 from warehouse.registry import BuildParams, table
 
 # the canonical table's columns (pipelines/centra/tables.py), `_source_api` aside: the checks are ours
-RAW_TYPES: dict[str, pl.DataType] = {
-    name: POLARS_TYPES[kind] for name, kind in RECONCILIATION_CHECKS.columns
-}
+RAW_TYPES: dict[str, pl.DataType] = {name: POLARS_TYPES[kind] for name, kind in RECONCILIATION_CHECKS.columns}
 COLUMNS = {
     "family": "What was counted: orders, returns (by local created day), customers, products, variants, "
     "sizes, accounts or buyers (whole).",
