@@ -19,15 +19,16 @@ from sandbox.faults import FaultPlan
 from sandbox.server import RunningSandbox, serve_in_thread
 from sandbox.settings import SandboxSettings
 from tests.conftest import GENEROUS_QUOTAS
+from tests.reliability.plain_run import run
 from tests.reliability.sandbox_setup import centra_env, configured
-from tests.reliability.steps_run import run_steps
 from tests.reliability.warehouse_state import checksums, differences, duplicate_keys
 
 pytestmark = pytest.mark.reliability
 
 TIMEOUT = {"SOURCES__CENTRA__REQUEST_TIMEOUT_SECONDS": "1.5"}
 # The Order API has no reference data (markets, stores, ...), so that path loads and compares the canonical
-# tables of the families it serves; the GraphQL runs are whole (load, build, checks, publish).
+# tables of the families it serves (the run skips the build: its inputs are missing); the GraphQL runs are
+# whole (load, build, checks, publish).
 ORDER_API_FAMILIES = ("catalog", "customers", "orders", "stock")
 
 
@@ -50,14 +51,9 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clean]:
     with serve_in_thread(settings) as sandbox:
         as_of = sandbox.state.clock.now()
         with configured({**centra_env(sandbox), **TIMEOUT}):
-            run_steps(folder / "graphql" / "centra.duckdb", as_of)
-        with configured(_order_api_env(sandbox)):
-            run_steps(
-                folder / "order_api" / "centra.duckdb",
-                as_of,
-                families=ORDER_API_FAMILIES,
-                build_and_publish=False,
-            )
+            run(folder / "graphql" / "centra.duckdb", as_of)
+        with configured(_order_api_env(sandbox)):  # a warehouse without reference data: no build
+            run(folder / "order_api" / "centra.duckdb", as_of, resources=ORDER_API_FAMILIES)
         yield Clean(
             sandbox,
             as_of,
@@ -83,10 +79,7 @@ def _run_with(
     clean.sandbox.control.install_faults(plan)
     try:
         with configured(env):
-            if families:
-                run_steps(warehouse, clean.as_of, families=families, build_and_publish=False)
-            else:
-                run_steps(warehouse, clean.as_of)
+            run(warehouse, clean.as_of, resources=families)
         return dict(clean.sandbox.state.faults.injected)
     finally:
         clean.sandbox.control.clear_faults()
