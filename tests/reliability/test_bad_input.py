@@ -18,14 +18,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows.steps import describe_error
+from flows.run import RunFailedError
+from flows.summary import RunSummary
 from sandbox.changes import ChangeSet
 from sandbox.faults import FaultPlan
 from sandbox.server import RunningSandbox, free_port, serve_in_thread
 from sandbox.settings import DEFAULT_NOW, SandboxSettings, TokenSpec
 from tests.conftest import GENEROUS_QUOTAS
+from tests.reliability.plain_run import run
 from tests.reliability.sandbox_setup import centra_env, configured, copy_warehouse
-from tests.reliability.steps_run import run_steps
 from tests.reliability.warehouse_state import checksums, differences, duplicate_keys
 
 pytestmark = pytest.mark.reliability
@@ -55,24 +56,30 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Good]:
     warehouse = tmp_path_factory.mktemp("bad-input") / "good" / "centra.duckdb"
     with serve_in_thread(settings) as sandbox:
         with configured(centra_env(sandbox)):
-            run_steps(warehouse, sandbox.state.clock.now())
+            run(warehouse, sandbox.state.clock.now())
         yield Good(sandbox, warehouse, sandbox.state.clock.now(), checksums(warehouse), _published(warehouse))
 
 
 def _fails_cleanly(good: Good, tmp_path: Path, env: dict[str, str]) -> str:
-    """Run on a copy of the good warehouse; return the one-line error; check nothing changed."""
+    """Run on a copy of the good warehouse; return the run's first error line; check nothing changed."""
     warehouse = tmp_path / "copy" / "centra.duckdb"
     copy_warehouse(good.warehouse, warehouse)
-    failure: Exception | None = None
+    failure: RunFailedError | None = None
     with configured({**env, "SOURCES__CENTRA__REQUEST_ATTEMPTS": "2"}):
         try:
-            run_steps(warehouse, good.as_of)
-        except Exception as error:  # whichever wrapper dlt put around it: describe_error finds the cause
+            run(warehouse, good.as_of)
+        except RunFailedError as error:
             failure = error
     assert failure is not None, "the run did not fail"
     assert differences(checksums(warehouse), good.tables) == []
     assert _published(warehouse) == good.published
-    return describe_error(failure)
+    return _first_error(failure.summary)
+
+
+def _first_error(summary: RunSummary) -> str:
+    """The first failed family's line (as `steps.describe_error` wrote it), else the build's."""
+    errors = [family.error for family in summary.failed_families] + [summary.build_error]
+    return next(error for error in errors if error)
 
 
 def test_an_unknown_token_is_one_clear_error(good: Good, tmp_path: Path) -> None:
@@ -150,7 +157,7 @@ def test_a_new_unknown_field_changes_nothing(good: Good, tmp_path: Path) -> None
     warehouse = tmp_path / "copy" / "centra.duckdb"
     copy_warehouse(good.warehouse, warehouse)
     with _with_settings(good, added_fields=added), configured(centra_env(good.sandbox)):
-        run_steps(warehouse, good.as_of)
+        run(warehouse, good.as_of)
     assert differences(checksums(warehouse), good.tables) == []
 
 
@@ -165,10 +172,10 @@ def test_an_order_with_500_lines_non_ascii_text_and_nulls_load_exactly(tmp_path:
     with serve_in_thread(settings) as sandbox:
         env = centra_env(sandbox)
         with configured(env):
-            run_steps(warehouse, sandbox.state.clock.now())
+            run(warehouse, sandbox.state.clock.now())
             big = sandbox.control.apply_change_set(ChangeSet(seed=5, new_orders=1, new_order_lines=500))
             sandbox.control.apply_change_set(ChangeSet(seed=6, renamed_products=3, anonymized_customers=2))
-            run_steps(warehouse, sandbox.state.clock.now())
+            run(warehouse, sandbox.state.clock.now())
         store = sandbox.state.store
         customers = store.rows("SELECT customer_id, first_name, last_name, email FROM customers ORDER BY 1")
         products = store.rows("SELECT product_id, name FROM products ORDER BY 1")

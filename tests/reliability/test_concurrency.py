@@ -16,8 +16,8 @@ import pytest
 from sandbox.changes import ChangeSet
 from sandbox.server import RunningSandbox
 from tests.conftest import GENEROUS_QUOTAS
+from tests.reliability.plain_run import run
 from tests.reliability.sandbox_setup import centra_env, configured
-from tests.reliability.steps_run import run_steps
 from tests.reliability.warehouse_state import checksums, differences, duplicate_keys
 
 pytestmark = pytest.mark.reliability
@@ -30,7 +30,7 @@ def _start(warehouse: Path, as_of: str, env: dict[str, str], wait: float) -> sub
     command = [
         sys.executable,
         "-m",
-        "tests.reliability.steps_run",
+        "tests.reliability.plain_run",
         str(warehouse),
         as_of,
         "--wait",
@@ -101,14 +101,14 @@ def test_a_reader_never_fails_nor_sees_a_mix_across_ten_runs(
     with sandbox_factory(orders=150, quotas=GENEROUS_QUOTAS, clock_follows_real_time=False) as sandbox:
         env, as_of = centra_env(sandbox), sandbox.state.clock.now()
         with configured(env):
-            run_steps(warehouse, as_of)
+            run(warehouse, as_of)
             reader = subprocess.Popen(
                 [sys.executable, "-c", READER, str(published), str(stop)], stdout=subprocess.PIPE, text=True
             )
             try:
                 for seed in range(1, 11):  # light runs: new orders (and their new guests) only
                     sandbox.control.apply_change_set(ChangeSet(seed=seed, new_orders=3))
-                    run_steps(warehouse, as_of, families=("customers", "orders"))
+                    run(warehouse, as_of, resources=("customers", "orders"))
             finally:
                 stop.touch()
                 output, _ = reader.communicate(timeout=60)

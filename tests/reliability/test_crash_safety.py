@@ -6,7 +6,7 @@ Setup (one sandbox with the events system on, 150 orders): a base warehouse from
 run's integration subscribes to order events (each kill has its own token, so its own event queue) and a
 change set queues events in each queue. The reference is one clean run on a copy of the base. Each kill
 runs on its own copy of the base, then the killed warehouse is run again cleanly: forked children of one
-subprocess each (`steps_run.py --many`), two at a time.
+subprocess each (`plain_run.py --many`), two at a time.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from flows import elt, steps
+from flows import steps
 from pipelines.centra.families.orders.events import subscribe
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.queries import query_text
@@ -32,9 +32,8 @@ from sandbox.changes import ChangeSet
 from sandbox.server import RunningSandbox, serve_in_thread
 from sandbox.settings import SandboxSettings, TokenSpec
 from tests.conftest import GENEROUS_QUOTAS
-from tests.reliability import steps_run
+from tests.reliability import plain_run
 from tests.reliability.sandbox_setup import centra_env, configured, copy_warehouse, event_ids
-from tests.reliability.steps_run import run_steps
 from tests.reliability.warehouse_state import checksums, differences, duplicate_keys
 
 pytestmark = pytest.mark.reliability
@@ -104,7 +103,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Base]:
         as_of = sandbox.state.clock.now()
         warehouse = folder / "base" / "centra.duckdb"
         with configured(centra_env(sandbox, use_events=True)):
-            run_steps(warehouse, as_of)
+            plain_run.run(warehouse, as_of)
         for token in TOKENS:  # each run's integration listens before the changes happen
             with CentraGraphQLClient(sandbox.graphql_url, token.token) as client:
                 subscribe(client, query_text("set_order_listeners"))
@@ -117,7 +116,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Base]:
         made = Base(sandbox, folder, as_of, events, {}, _published(warehouse), {})
         reference = made.copy("reference")
         with configured(made.env(REFERENCE)):
-            run_steps(reference, as_of)
+            plain_run.run(reference, as_of)
         made.reference, made.published_after = checksums(reference), _published(reference)
         yield made
 
@@ -128,7 +127,7 @@ def _run_many(base: Base, plan: list[dict[str, Any]], name: str) -> list[int]:
     command = [
         sys.executable,
         "-m",
-        "tests.reliability.steps_run",
+        "tests.reliability.plain_run",
         "--many",
         str(path),
         base.as_of.isoformat(),
@@ -138,10 +137,6 @@ def _run_many(base: Base, plan: list[dict[str, Any]], name: str) -> list[int]:
     return [int(status) for status in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
-def test_the_steps_run_in_the_flows_order() -> None:
-    assert steps_run.FAMILY_ORDER == elt.FAMILY_ORDER
-
-
 def test_every_kill_point_names_a_callable_of_the_product_or_of_dlt_in_each_phase() -> None:
     """A renamed function would leave its kill point unreached: say which, before 40 runs find out."""
     unresolved = []
@@ -149,7 +144,7 @@ def test_every_kill_point_names_a_callable_of_the_product_or_of_dlt_in_each_phas
         target, count, *_ = kill.split(":", 2)
         owner, attribute = target.rsplit(".", 1)
         try:
-            found = getattr(steps_run.resolve(owner), attribute)
+            found = getattr(plain_run.resolve(owner), attribute)
         except (AttributeError, ValueError) as error:
             unresolved.append(f"{kill}: {error}")
             continue

@@ -1,13 +1,15 @@
-"""One run of the flow's steps without Prefect: the order and the calls of `flows/elt.py`, minus Prefect's
-task bookkeeping (retries, states, the summary artifact). Configuration comes from `SOURCES__CENTRA__*`.
+"""The real run, plain (`flows.run.run_elt`, no Prefect server), for the reliability tests: the code the
+flow runs, with every rule (extraction records, reconciliation, the missing-inputs skip, staleness).
+Configuration comes from `SOURCES__CENTRA__*`.
 
-Also a script: `python -m tests.reliability.steps_run WAREHOUSE AS_OF [--kill TARGET:N[:MATCH]] [--hash-pii]
-[--wait SECONDS]` runs the same steps in a fresh process; with `--kill` it first replaces TARGET (a dotted
-path to a function or method) by a wrapper that SIGKILLs the process on its Nth call (among calls whose
-arguments' text contains MATCH, when given): a crash at a chosen point, with no chance to clean up.
-`python -m tests.reliability.steps_run --many JSON_FILE AS_OF` runs many such runs (`[{"warehouse": ...,
-"kill": ... or null, "env": {...}}, ...]`), two at a time, each in a child forked after the imports (the
-imports cost ~2 s a process), and prints each child's exit status (-9: killed as planned) as a JSON list.
+Also a script: `python -m tests.reliability.plain_run WAREHOUSE AS_OF [--kill TARGET:N[:MATCH]] [--hash-pii]
+[--wait SECONDS]` runs it in a fresh process; with `--kill` it first replaces TARGET (a dotted path to a
+function or method) by a wrapper that SIGKILLs the process on its Nth call (among calls whose arguments'
+text contains MATCH, when given): a crash at a chosen point, with no chance to clean up. It exits 1 when the
+run failed. `python -m tests.reliability.plain_run --many JSON_FILE AS_OF` runs many such runs
+(`[{"warehouse": ..., "kill": ... or null, "env": {...}}, ...]`), two at a time, each in a child forked
+after the imports (the imports cost ~2 s a process), and prints each child's exit status (-9: killed as
+planned) as a JSON list.
 """
 
 from __future__ import annotations
@@ -19,52 +21,44 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flows import steps
-from flows.lock import warehouse_lock
-from pipelines.centra.circuit import CircuitBreaker
-from pipelines.loading import centra_pipeline
+from flows.run import RunFailedError, run_elt
+from flows.summary import RunSummary
 
-RECENCY_HOURS = 48  # the newest order older than this is a warning, which publishes all the same
-# flows.elt.FAMILY_ORDER (a test checks they agree); importing flows.elt would import Prefect (2 s a process).
-FAMILY_ORDER = ("reference", "catalog", "customers", "orders", "stock")
+# No family-level retries: the faults must be survived by the clients' own retries (a family retried after
+# a client gave up too early would hide that), and a bad input fails once, as fast as it can.
+RETRIES = 0
 
 
-class ChecksFailedError(RuntimeError):
-    """The build succeeded but a data-quality check failed: the snapshot was not replaced."""
-
-
-def run_steps(
+def run(
     warehouse: Path,
     as_of: datetime,
     *,
-    hash_pii: bool = False,
+    resources: Sequence[str] | None = None,
+    hash_pii: bool | None = None,
     wait_seconds: float = 0.0,
-    source_args: dict[str, Any] | None = None,
-    families: tuple[str, ...] = FAMILY_ORDER,
-    build_and_publish: bool = True,
-) -> None:
-    """Lock, load every family, build with checks, publish when no check failed (as the flow does, but for
-    its extraction records and staleness check, `flows/extractions.py`, which are not what is tested here).
+) -> RunSummary:
+    """One run (`flows.run.run_elt`) on `warehouse` at `as_of`; raises RunFailedError when it failed.
 
-    `families` and `build_and_publish` make lighter runs: only some families (the Order API serves no
-    reference data, so its runs load without a build), or only the families a change touched.
-    """
-    with warehouse_lock(warehouse, wait_seconds):
-        pipeline = centra_pipeline(warehouse)
-        breaker = CircuitBreaker()  # one per run, as the flow has
-        for family in families:
-            steps.load_family(pipeline, family, source_args or {}, breaker)
-        if not build_and_publish:
-            return
-        report = steps.build(warehouse, as_of, RECENCY_HOURS, hash_pii)
-        failed = [check.name for check in report.checks or [] if check.failed]
-        if failed:
-            raise ChecksFailedError(f"data-quality checks failed: {failed}")
-        steps.publish(warehouse)
+    `resources` makes lighter runs: only some families (on a warehouse that lacks the others the run loads
+    without a build, as the flow does: the Order API serves no reference data), or only the families a
+    change touched."""
+    summary = run_elt(
+        str(warehouse),
+        list(resources) if resources else None,
+        wait_seconds=wait_seconds,
+        retries=RETRIES,
+        retry_delay_seconds=0.0,
+        hash_pii=hash_pii,
+        as_of=as_of,
+    )
+    if not summary.succeeded:
+        raise RunFailedError(summary)
+    return summary
 
 
 def install_kill(spec: str) -> None:
@@ -117,7 +111,7 @@ def run_many(plan: list[dict[str, Any]], as_of: datetime, parallel: int = 2) -> 
                 os.environ.update(item["env"])
                 if item["kill"]:
                     install_kill(item["kill"])
-                run_steps(Path(item["warehouse"]), as_of)
+                run(Path(item["warehouse"]), as_of)
                 code = 0
             finally:
                 os._exit(code)
@@ -143,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.kill:
         install_kill(args.kill)
-    run_steps(args.warehouse, args.as_of, hash_pii=args.hash_pii, wait_seconds=args.wait)
+    run(args.warehouse, args.as_of, hash_pii=args.hash_pii or None, wait_seconds=args.wait)
     return 0
 
 
