@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-DEFAULT_TIMEZONE = "Europe/Stockholm"
+from pipelines.centra.settings import DEFAULT_TIMEZONE  # the one default (flows pass the configured zone)
 
 
 @dataclass(frozen=True)
