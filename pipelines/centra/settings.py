@@ -103,8 +103,12 @@ class CentraSettings:
             raise CentraConfigError(
                 f"SOURCES__CENTRA__REQUEST_TIMEOUT_SECONDS must be > 0, got {self.request_timeout_seconds}"
             )
-        if self.order_lookback_days < 0 or self.window_days < 1:
-            raise CentraConfigError("SOURCES__CENTRA__ORDER_LOOKBACK_DAYS must be >= 0 and WINDOW_DAYS >= 1")
+        if self.order_lookback_days < 0:
+            raise CentraConfigError(
+                f"SOURCES__CENTRA__ORDER_LOOKBACK_DAYS must be >= 0, got {self.order_lookback_days}"
+            )
+        if self.window_days < 1:
+            raise CentraConfigError(f"SOURCES__CENTRA__WINDOW_DAYS must be >= 1, got {self.window_days}")
         if self.updated_at_overlap_hours < 0:
             raise CentraConfigError(
                 f"SOURCES__CENTRA__UPDATED_AT_OVERLAP_HOURS must be >= 0, got {self.updated_at_overlap_hours}"
