@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dlt.common.configuration import configspec, resolve_configuration
+from dlt.common.configuration.exceptions import ValueNotSecretException
 from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
@@ -224,7 +225,14 @@ class NothingInjected(BaseConfiguration):
 
 def configured_values() -> dict[str, Any]:
     """The settings dlt's providers hold, as configured (one resolution); a setting not configured is absent."""
-    resolved = resolve_configuration(CentraConfiguration(), sections=SECTIONS)
+    try:
+        resolved = resolve_configuration(CentraConfiguration(), sections=SECTIONS)
+    except ValueNotSecretException as error:  # a token in config.toml (which is committed): never read it
+        name = error.key.rsplit(".", 1)[-1]
+        raise CentraConfigError(
+            f"{variable(name)} is a secret and {error.provider_name} can not hold it: "
+            "move it to .dlt/secrets.toml or the environment"
+        ) from None
     return {name: resolved[name] for name in configurable_names() if resolved[name] not in (None, "")}
 
 
