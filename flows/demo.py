@@ -7,7 +7,6 @@ tables fully, because the sandbox's dataset ends at the moment the demo starts.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,8 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from flows import steps
 from flows.elt import centra_elt
 from flows.summary import RunSummary
+from pipelines.centra.settings import CentraSettings
 from sandbox.server import serve_in_thread
 from sandbox.settings import NON_BINDING_QUOTAS, SandboxSettings
 
@@ -48,31 +49,22 @@ class Headline:
 
 
 @contextmanager
-def sandbox_environment(orders: int, seed: int) -> Iterator[None]:
-    """Serve a sandbox and point `sources.centra.*` at it (environment of this process only)."""
-    settings = SandboxSettings(orders=orders, seed=seed, now=datetime.now(UTC), quotas=DEMO_QUOTAS)
-    with serve_in_thread(settings) as sandbox:
-        variables = {
-            "SOURCES__CENTRA__GRAPHQL_URL": sandbox.graphql_url,
-            "SOURCES__CENTRA__API_TOKEN": settings.graphql_token,
-            "SOURCES__CENTRA__ORDER_API_URL": sandbox.order_api_url,
-            "SOURCES__CENTRA__ORDER_API_KEY": settings.order_api_key,
-            "SOURCES__CENTRA__TIMEZONE": settings.timezone,
-        }
-        saved = {name: os.environ.get(name) for name in variables}
-        os.environ.update(variables)
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+def sandbox_settings(orders: int, seed: int) -> Iterator[CentraSettings]:
+    """Serve a sandbox; the settings that point a run at it (only those: the demo does not read the user's
+    configuration, so a SOURCES__CENTRA__* in the shell can not send it to a real Centra)."""
+    sandbox_config = SandboxSettings(orders=orders, seed=seed, now=datetime.now(UTC), quotas=DEMO_QUOTAS)
+    with serve_in_thread(sandbox_config) as sandbox:
+        yield CentraSettings(
+            graphql_url=sandbox.graphql_url,
+            api_token=sandbox_config.graphql_token,
+            order_api_url=sandbox.order_api_url,
+            order_api_key=sandbox_config.order_api_key,
+            timezone=sandbox_config.timezone,
+        )
 
 
 def run_demo(orders: int = DEMO_ORDERS, seed: int = 1, warehouse: Path = DEMO_WAREHOUSE) -> RunSummary:
-    with sandbox_environment(orders, seed):
+    with sandbox_settings(orders, seed) as settings, steps.pinned_settings(settings):
         return centra_elt(warehouse=str(warehouse), full_refresh=True, retries=1, retry_delay_seconds=2)
 
 

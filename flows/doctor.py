@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
@@ -20,7 +19,13 @@ from flows import steps
 from flows.lock import lock_path
 from flows.summary import buckets_from
 from pipelines.centra.capabilities import Capabilities, detect
-from pipelines.centra.errors import CentraAuthError, CentraError, CentraPermissionError, CentraSchemaError
+from pipelines.centra.errors import (
+    CentraAuthError,
+    CentraConfigError,
+    CentraError,
+    CentraPermissionError,
+    CentraSchemaError,
+)
 from pipelines.centra.families import FAMILIES
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
 from pipelines.centra.order_api_client import CentraOrderApiClient
@@ -64,21 +69,36 @@ class DoctorReport:
 
 def diagnose(warehouse: Path) -> DoctorReport:
     report = DoctorReport()
-    _check_something_to_read(report)
-    graphql = _check_configuration(report)
-    if graphql is not None:
-        _check_graphql(report, *graphql)
-    _check_order_api(report)
+    settings = _settings(report)
+    if settings is not None:
+        _check_something_to_read(report, settings)
+        graphql = _check_configuration(report, settings)
+        if graphql is not None:
+            _check_graphql(report, settings, *graphql)
+        _check_order_api(report, settings)
     _check_warehouse(report, Path(warehouse))
     return report
 
 
-def _check_something_to_read(report: DoctorReport) -> None:
+def _settings(report: DoctorReport) -> CentraSettings | None:
+    """The run's settings, resolved as a run resolves them (`steps.run_settings`); None, with the problem
+    (the variable to fix), when a value does not parse or check."""
+    try:
+        settings = steps.run_settings()
+    except CentraConfigError as error:
+        report.add("problem", "configuration", str(error))
+        return None
+    register_secret(settings.api_token)
+    register_secret(settings.order_api_key)
+    return settings
+
+
+def _check_something_to_read(report: DoctorReport, settings: CentraSettings) -> None:
     """Neither API configured: a run can read nothing. Name every variable that is missing."""
-    graphql = {"SOURCES__CENTRA__GRAPHQL_URL": steps.configured("graphql_url"),
-               "SOURCES__CENTRA__API_TOKEN": steps.configured_secret("api_token")}  # fmt: skip
-    order_api = {"SOURCES__CENTRA__ORDER_API_URL": steps.configured("order_api_url"),
-                 "SOURCES__CENTRA__ORDER_API_KEY": steps.configured_secret("order_api_key")}  # fmt: skip
+    graphql = {"SOURCES__CENTRA__GRAPHQL_URL": settings.graphql_url,
+               "SOURCES__CENTRA__API_TOKEN": settings.api_token}  # fmt: skip
+    order_api = {"SOURCES__CENTRA__ORDER_API_URL": settings.order_api_url,
+                 "SOURCES__CENTRA__ORDER_API_KEY": settings.order_api_key}  # fmt: skip
     if all(graphql.values()) or all(order_api.values()):
         return
     missing = [name for name, value in (graphql | order_api).items() if not value]
@@ -89,19 +109,9 @@ def _check_something_to_read(report: DoctorReport) -> None:
     )  # fmt: skip
 
 
-def _check_configuration(report: DoctorReport) -> tuple[str, str] | None:
-    url, token = steps.configured("graphql_url"), steps.configured_secret("api_token")
-    register_secret(str(token) if token else None)
-    timezone = steps.instance_timezone()
-    try:
-        ZoneInfo(timezone)
-        report.add("ok", "timezone", f"instance timezone {timezone} (days in reports are local days)")
-    except (ZoneInfoNotFoundError, ValueError):
-        report.add(
-            "problem",
-            "timezone",
-            f"SOURCES__CENTRA__TIMEZONE {timezone!r} is not a zone like Europe/Stockholm",
-        )
+def _check_configuration(report: DoctorReport, settings: CentraSettings) -> tuple[str, str] | None:
+    url, token = settings.graphql_url, settings.api_token
+    report.add("ok", "timezone", f"instance timezone {settings.timezone} (days in reports are local days)")
     if not url and not token:
         report.add(
             "warning", "graphql", "not configured: set SOURCES__CENTRA__GRAPHQL_URL and SOURCES__CENTRA__API_TOKEN "
@@ -122,7 +132,7 @@ def _check_configuration(report: DoctorReport) -> tuple[str, str] | None:
     return str(url), str(token)
 
 
-def _check_graphql(report: DoctorReport, url: str, token: str) -> None:
+def _check_graphql(report: DoctorReport, settings: CentraSettings, url: str, token: str) -> None:
     retry = RetryPolicy(max_attempts=2, max_rate_limited=3, backoff_cap=5)
     with CentraGraphQLClient(url, token, retry=retry, timeout=20) as client:
         try:
@@ -156,9 +166,6 @@ def _check_graphql(report: DoctorReport, url: str, token: str) -> None:
         report.add("ok", "capabilities", "events API present: " + _yes(capabilities.events)
                    + (" (Centra produces events only when enabled for the instance; set use_events)"
                       if capabilities.events else ""))  # fmt: skip
-        settings = CentraSettings(
-            graphql_url=url, api_token=token, use_events=bool(steps.configured("use_events"))
-        )
         if _check_schema(report, capabilities, settings):
             _check_permissions(report, client, capabilities)
 
@@ -229,9 +236,8 @@ def _check_permissions(report: DoctorReport, client: CentraGraphQLClient, capabi
         report.add("ok", "permissions used", ", ".join(sorted(report.permissions_used)))
 
 
-def _check_order_api(report: DoctorReport) -> None:
-    url, key = steps.configured("order_api_url"), steps.configured_secret("order_api_key")
-    register_secret(str(key) if key else None)
+def _check_order_api(report: DoctorReport, settings: CentraSettings) -> None:
+    url, key = settings.order_api_url, settings.order_api_key
     if not url or not key:
         report.add(
             "warning", "order api", "not configured (SOURCES__CENTRA__ORDER_API_URL, SOURCES__CENTRA__ORDER_API_KEY): "

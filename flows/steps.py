@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,12 @@ from pipelines.centra.errors import (
 )
 from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
 from pipelines.centra.run_summary import read_last_run
-from pipelines.centra.settings import parse_hash_pii, parse_max_extraction_age_hours
+from pipelines.centra.settings import CentraSettings, resolve_settings
 from pipelines.loading import load_until_current, rows_loaded
 from warehouse.build import BuildReport, build_reporting
 from warehouse.checks import CheckResult
 from warehouse.publish import PublishReport, publish_reporting, published_path
-from warehouse.registry import DEFAULT_TIMEZONE, REGISTRY, BuildParams
+from warehouse.registry import REGISTRY, BuildParams
 
 log = logging.getLogger("centra_elt")
 
@@ -51,23 +52,32 @@ PERMANENT: tuple[type[CentraError], ...] = (
 )
 
 
-def configured(key: str) -> Any:
-    """A `sources.centra.<key>` value from dlt's configuration (TOML files or environment), or None."""
-    try:
-        return dlt.config.get(f"sources.centra.{key}")
-    except Exception:  # a provider that can not be read is the same as no value here
-        return None
+_pinned: CentraSettings | None = None  # `pinned_settings`: what a run reads instead of the configuration
 
 
-def configured_secret(key: str) -> Any:
+@contextmanager
+def pinned_settings(settings: CentraSettings) -> Iterator[CentraSettings]:
+    """Inside, every step (and the source each family loads) uses `settings` instead of reading the
+    configuration: the demo's sandbox settings, without touching `os.environ` (a child process would inherit
+    the token, and the user's own SOURCES__CENTRA__* could not point the demo at production). Process-wide,
+    not per thread: Prefect runs tasks in worker threads."""
+    global _pinned
+    before, _pinned = _pinned, settings
     try:
-        return dlt.secrets.get(f"sources.centra.{key}")
-    except Exception:
-        return None
+        yield settings
+    finally:
+        _pinned = before
+
+
+def run_settings() -> CentraSettings:
+    """The settings of this run: the pinned ones, else resolved from configuration in one reading
+    (`resolve_settings`). Every value is checked; whether an API is configured is the source's to say (a
+    family fails with that message, the others' summary is still written)."""
+    return _pinned if _pinned is not None else resolve_settings(require_api=False)
 
 
 def instance_timezone() -> str:
-    return str(configured("timezone") or DEFAULT_TIMEZONE)
+    return run_settings().timezone
 
 
 def load_family(
@@ -89,7 +99,7 @@ def load_family(
 
     load_until_current(
         pipeline,
-        lambda: centra_source(resources=[family], breaker=breaker, **source_args),
+        lambda: centra_source(_pinned, resources=[family], breaker=breaker, **source_args),
         on_round=count_rows,
     )
     outcome.seconds = time.perf_counter() - started
@@ -134,12 +144,18 @@ def probe_rate_limits(breaker: CircuitBreaker | None = None) -> list[Bucket]:
     or `breaker` knows it was found down this run (then it is not asked).
 
     A failed probe does not open the breaker: it tries twice, not the families' full retries."""
-    url, token = configured("graphql_url"), configured_secret("api_token")
-    if not url or not token or (breaker is not None and breaker.outage("graphql") is not None):
+    try:
+        settings = run_settings()
+    except CentraConfigError:  # the families fail with the message; the probe just has no figures
+        return []
+    if not settings.graphql_configured or (breaker is not None and breaker.outage("graphql") is not None):
         return []
     try:
         with CentraGraphQLClient(
-            str(url), str(token), retry=RetryPolicy(max_attempts=2, max_rate_limited=2), timeout=15
+            str(settings.graphql_url),
+            str(settings.api_token),
+            retry=RetryPolicy(max_attempts=2, max_rate_limited=2),
+            timeout=15,
         ) as client:
             return buckets_from(client.rate_limits())
     except Exception as error:  # a failed probe never fails a run; the summary just lacks the figures
@@ -171,14 +187,14 @@ def missing_inputs(warehouse: Path) -> list[str]:
 
 
 def max_extraction_age_hours() -> int:
-    """`sources.centra.max_extraction_age_hours` (CentraSettings: the one place it is defined and checked)."""
-    return parse_max_extraction_age_hours(configured("max_extraction_age_hours"))
+    """`max_extraction_age_hours` of the run's settings (`SOURCES__CENTRA__MAX_EXTRACTION_AGE_HOURS`)."""
+    return run_settings().max_extraction_age_hours
 
 
 def hash_pii(override: bool | None = None) -> bool:
     """Whether the reporting build hashes customer emails: `override` (the CLI's `--hash-pii/--no-hash-pii`,
-    a flow parameter) when given, else `sources.centra.hash_pii` (`SOURCES__CENTRA__HASH_PII`, off)."""
-    return override if override is not None else parse_hash_pii(configured("hash_pii"))
+    a flow parameter) when given, else the run's settings (`SOURCES__CENTRA__HASH_PII`, off)."""
+    return override if override is not None else run_settings().hash_pii
 
 
 def build(warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> BuildReport:

@@ -28,9 +28,8 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from pipelines.centra.settings import DEFAULT_TIMEZONE  # the one default (flows pass the configured zone)
 from warehouse.canonical import CANONICAL, TABLES_MODULE
-
-DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """`centra_source`: the dlt source over Centra's GraphQL Integration API, with the REST Order API as fallback.
 
 Configuration comes the dlt way (`.dlt/config.toml`, `.dlt/secrets.toml`, or `SOURCES__CENTRA__*`
-environment variables). At the start of a run the source decides which API serves each resource family
-(`api_choice`), reads the GraphQL schema once and fits every query it will send to it (`schema_fit`:
-optional fields the instance lacks are left out and listed in the run summary), checks the Order API's
-key when a family needs it, and records the decisions in the run summary (`run_summary`). Each resource
-then picks its incremental strategy.
+environment variables), read once into one `CentraSettings` (`settings.resolve_settings`). At the start
+of a run the source decides which API serves each resource family (`api_choice`), reads the GraphQL
+schema once and fits every query it will send to it (`schema_fit`: optional fields the instance lacks are
+left out and listed in the run summary), checks the Order API's key when a family needs it, and records
+the decisions in the run summary (`run_summary`). Each resource then picks its incremental strategy.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import dlt
@@ -31,7 +30,7 @@ from pipelines.centra.families.reconciliation.graphql import ReconcileRequest
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.order_api_client import ORDER_API
 from pipelines.centra.run_summary import LAST_RUN, SourceRunRecord, summarize
-from pipelines.centra.settings import CentraSettings, parse_max_extraction_age_hours, parse_start_date
+from pipelines.centra.settings import CentraSettings, NothingInjected, resolve_settings
 
 log = logging.getLogger(__name__)
 
@@ -46,52 +45,21 @@ def run_summary_resource(summary: SourceRunRecord) -> DltResource:
     return dlt.resource(run_summary, name="run_summary")
 
 
-@dlt.source(name="centra", section="centra", max_table_nesting=2)
+@dlt.source(name="centra", section="centra", max_table_nesting=2, spec=NothingInjected)
 def centra_source(
-    graphql_url: str | None = dlt.config.value,
-    api_token: str | None = dlt.secrets.value,
-    timezone: str = "Europe/Stockholm",
-    start_date: str | date | None = None,
-    order_lookback_days: int = 60,
-    window_days: int = 31,
-    rate_limit_share: float = 0.5,
-    reconcile: bool = False,
-    use_events: bool = False,
+    settings: CentraSettings | None = None,
     resources: Sequence[str] | None = None,
-    api: str = "auto",
-    order_api_url: str | None = None,
-    order_api_key: str | None = dlt.secrets.value,
-    request_attempts: int = 6,
-    request_timeout_seconds: float = 60.0,
-    history_end_date: str | date | None = None,
     breaker: CircuitBreaker | None = None,
-    max_extraction_age_hours: str | None = None,  # str: a bad value gets our message, not a coercion error
     reconciliation_request: ReconcileRequest | None = None,
     repair_only: bool = False,
+    **overrides: Any,
 ) -> Any:
-    # `breaker` and `reconciliation_request` are runtime objects, not configuration (dlt leaves a parameter whose type is not a config
-    # hint out of the source's spec): the flow passes one per run so a family does not retry an API an
-    # earlier family found down; a direct call gets one of its own.
-    settings = CentraSettings(
-        graphql_url=graphql_url,
-        api_token=api_token,
-        timezone=timezone,
-        start_date=parse_start_date(start_date),
-        order_lookback_days=int(order_lookback_days),
-        window_days=int(window_days),
-        rate_limit_share=float(rate_limit_share),
-        reconcile=bool(reconcile),
-        use_events=bool(use_events),
-        order_api_url=order_api_url,
-        order_api_key=order_api_key,
-        api=api,  # type: ignore[arg-type]  # checked by CentraSettings
-        request_attempts=int(request_attempts),
-        request_timeout_seconds=float(request_timeout_seconds),
-        history_end_date=parse_start_date(history_end_date) if history_end_date else None,
-        max_extraction_age_hours=parse_max_extraction_age_hours(max_extraction_age_hours),
-        reconciliation=reconciliation_request,
-        repair_only=bool(repair_only),
-    )
+    """`settings` None: resolved from configuration (`resolve_settings`). `overrides` (any setting by name,
+    e.g. `graphql_url=`, `order_lookback_days=`) win over both. `breaker` and `reconciliation_request` are
+    runtime objects, not configuration: the flow passes one breaker per run so a family does not retry an
+    API an earlier family found down; a direct call gets one of its own."""
+    settings = settings.with_overrides(**overrides) if settings is not None else resolve_settings(**overrides)
+    settings = replace(settings, reconciliation=reconciliation_request, repair_only=repair_only)
     chosen = list(resources or DEFAULT_FAMILIES)
     if unknown := unknown_families(chosen):
         raise CentraConfigError(f"unknown resources {unknown}; choose from {sorted(FAMILIES)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -24,10 +25,21 @@ def test_every_command_has_help() -> None:
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_the_demo_prints_numbers_that_match_the_reporting_tables(tmp_path: Path) -> None:
+def test_the_demo_prints_numbers_that_match_the_reporting_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The user's own configuration points elsewhere: the demo reads its sandbox's settings only, and leaves
+    # the environment as it found it.
+    monkeypatch.setenv("SOURCES__CENTRA__GRAPHQL_URL", "http://127.0.0.1:9/graphql")  # nothing listens
+    monkeypatch.setenv("SOURCES__CENTRA__API_TOKEN", "the-users-own-token")
+    monkeypatch.delenv("SOURCES__CENTRA__ORDER_API_URL", raising=False)
+    environment = {name: value for name, value in os.environ.items() if name.startswith("SOURCES__CENTRA__")}
     warehouse = tmp_path / "demo.duckdb"
     result = runner.invoke(app, ["demo", "--orders", "300", "--seed", "7", "--warehouse", str(warehouse)])
     assert result.exit_code == 0, result.output
+    assert {
+        name: value for name, value in os.environ.items() if name.startswith("SOURCES__CENTRA__")
+    } == environment
     printed = dict(re.findall(r"^(orders \(not cancelled\)|net sales, base currency|return rate \(units\))\s+(.+)$",
                               result.output, re.MULTILINE))  # fmt: skip
     published = tmp_path / "demo_reporting.duckdb"
