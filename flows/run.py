@@ -146,7 +146,10 @@ def run_elt(
     """
     path = Path(warehouse)
     families = ordered_families(resources)
-    hashed = steps.hash_pii(hash_pii)  # a bad configured value fails here, before anything is loaded
+    # The run's settings, resolved once (a bad configured value fails here, before anything is loaded);
+    # every step and every family's source reads these.
+    settings = steps.run_settings()
+    hashed = hash_pii if hash_pii is not None else settings.hash_pii
     started = time.perf_counter()
     summary = RunSummary(warehouse=str(path), started_at=datetime.now(UTC))
     source_args: dict[str, Any] = {"reconcile": reconcile}
@@ -155,7 +158,7 @@ def run_elt(
     if start_date:
         source_args["start_date"] = start_date
     step_runner = runner(retries, retry_delay_seconds)
-    with warehouse_lock(path, wait_seconds):
+    with warehouse_lock(path, wait_seconds), steps.pinned_settings(settings):
         summary.buckets_before = steps.probe_rate_limits()
         pipeline = centra_pipeline(path, progress=TerminalProgress(PROGRESS_SECONDS))
         if full_refresh:
