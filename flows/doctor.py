@@ -27,10 +27,11 @@ from pipelines.centra.errors import (
     CentraSchemaError,
 )
 from pipelines.centra.families import FAMILIES
-from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
+from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.order_api_client import CentraOrderApiClient
 from pipelines.centra.redaction import redact, register_secret
 from pipelines.centra.settings import CentraSettings
+from pipelines.centra.transport import RetryPolicy
 from warehouse.publish import published_path
 
 Level = Literal["ok", "warning", "problem"]

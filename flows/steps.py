@@ -30,9 +30,10 @@ from pipelines.centra.errors import (
     CentraSchemaError,
     find_centra_error,
 )
-from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
+from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.run_summary import read_last_run
 from pipelines.centra.settings import CentraSettings, resolve_settings
+from pipelines.centra.transport import RetryPolicy
 from pipelines.loading import load_until_current, rows_loaded
 from warehouse.build import BuildReport, build_reporting
 from warehouse.checks import CheckResult

@@ -5,7 +5,7 @@ status code, the headers and the body together: a 429 or a 5xx may carry a Graph
 gql's transports report those as query errors with the status lost (see DECISIONS.md). Query documents
 are still parsed and validated with gql against the instance's own schema (see `capabilities`).
 
-Classification of an answer:
+Classification of an answer (retries, 429 and timeouts are the shared `transport`'s):
 - connection errors, timeouts, 5xx, truncated or non-JSON bodies: retried with exponential backoff and
   jitter, then `CentraUnavailableError` / `CentraResponseError`;
 - 429: wait for `Retry-After` (any format) and retry;
@@ -17,13 +17,10 @@ Classification of an answer:
 
 from __future__ import annotations
 
-import json
-import logging
-import random
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -35,19 +32,15 @@ from pipelines.centra.errors import (
     CentraConfigError,
     CentraPermissionError,
     CentraQueryError,
-    CentraRateLimitedError,
-    CentraResponseError,
     CentraSchemaError,
-    CentraUnavailableError,
 )
-from pipelines.centra.redaction import redact, register_secret
-from pipelines.centra.retry_after import seconds_to_wait
-
-log = logging.getLogger(__name__)
+from pipelines.centra.redaction import redact
+from pipelines.centra.transport import Api, Retry, RetryPolicy, Transport, TransportStats, json_object
 
 RATE_LIMITS_QUERY = "query RateLimits { rateLimits { type intervalSeconds quota usedQuota remainingQuota } }"
 TOKEN_HINT = "check SOURCES__CENTRA__API_TOKEN (an Integration API token from AMS, System → API tokens)"
 URL_HINT = "check SOURCES__CENTRA__GRAPHQL_URL (https://<client>.centra.com/graphql)"
+BUSY_HINT = "another integration may be using the shared rate limit; lower the rate-limit share or run later"
 _PERMISSION_IN_MESSAGE = re.compile(r"need ([A-Za-z]+(?:\.[A-Za-z]+)*:(?:read|write))")
 _VALIDATION_HINTS = (
     "Cannot query field",
@@ -66,20 +59,8 @@ class GraphQLResult:
 
 
 @dataclass
-class RetryPolicy:
-    max_attempts: int = 6  # for 5xx, timeouts, broken bodies
-    max_rate_limited: int = 50  # 429s tolerated for one request
-    backoff_base: float = 1.0
-    backoff_cap: float = 60.0
-
-
-@dataclass
-class ClientStats:
-    requests: int = 0
-    rate_limited: int = 0
-    retried: int = 0
-    complexity: int = 0
-    by_status: dict[int, int] = field(default_factory=dict)
+class ClientStats(TransportStats):
+    complexity: int = 0  # the sum Centra reported for the answered queries
 
 
 class CentraGraphQLClient:
@@ -99,26 +80,24 @@ class CentraGraphQLClient:
             raise CentraConfigError(f"no GraphQL URL configured — {URL_HINT}")
         if not token:
             raise CentraConfigError(f"no GraphQL token configured — {TOKEN_HINT}")
-        register_secret(token)
         self.url = url
-        self._token = token
         self.budget = budget or RateBudget()
-        self.retry = retry or RetryPolicy()
         self.align_every = align_every
         self.stats = ClientStats()
-        self._sleep = sleep
-        self._random = random.Random()
         self._observed: dict[str, int] = {}
-        self._http = http or httpx.Client(timeout=timeout)
-        self._headers = {
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "User-Agent": "centra-elt",
-        }
+        self._transport = Transport(
+            Api("Centra's GraphQL API", url, URL_HINT, busy_hint=BUSY_HINT),
+            secret=token,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            retry=retry,
+            timeout=timeout,
+            sleep=sleep,
+            http=http,
+            stats=self.stats,
+        )
 
     def close(self) -> None:
-        self._http.close()
+        self._transport.close()
 
     def __enter__(self) -> CentraGraphQLClient:
         return self
@@ -161,61 +140,22 @@ class CentraGraphQLClient:
         estimated: int,
         mutation: bool = False,
     ) -> GraphQLResult:
-        body = {"query": query, "variables": dict(variables or {})}
-        failures = rate_limited = 0
-        while True:
-            self.budget.acquire(estimated, is_mutation=mutation)
-            outcome = self._attempt(body)
-            if isinstance(outcome, GraphQLResult):
-                self.budget.settle(estimated, outcome.complexity, mutation)
-                self._observed[key] = outcome.complexity
-                self.stats.complexity += outcome.complexity
-                return outcome
-            kind, detail, wait = outcome
-            if kind == "rate_limited":
-                rate_limited += 1
-                self.stats.rate_limited += 1
-                if rate_limited > self.retry.max_rate_limited:
-                    raise CentraRateLimitedError(
-                        f"Centra kept answering 429 Too Many Requests ({rate_limited} times for one query) — "
-                        "another integration may be using the shared rate limit; lower the rate-limit share "
-                        "or run later"
-                    )
-                self._pause(wait, jitter=0.1)
-                continue
-            failures += 1
-            self.stats.retried += 1
-            if failures >= self.retry.max_attempts:
-                error = CentraResponseError if kind == "bad_body" else CentraUnavailableError
-                raise error(
-                    redact(
-                        f"Centra's GraphQL API at {self.url} failed {failures} times in a row: {detail} — {URL_HINT}, or retry later"
-                    )
-                )
-            backoff = min(self.retry.backoff_cap, self.retry.backoff_base * 2 ** (failures - 1))
-            log.warning("GraphQL request failed (%s); retry %d in %.1f s", redact(detail), failures, backoff)
-            self._pause(backoff, jitter=0.5)
+        result = self._transport.send(
+            "POST",
+            self.url,
+            self._read,
+            json={"query": query, "variables": dict(variables or {})},
+            before_attempt=lambda: self.budget.acquire(estimated, is_mutation=mutation),
+        )
+        self.budget.settle(estimated, result.complexity, mutation)
+        self._observed[key] = result.complexity
+        self.stats.complexity += result.complexity
+        return result
 
-    def _pause(self, seconds: float, jitter: float) -> None:
-        self._sleep(seconds + self._random.uniform(0, jitter * max(seconds, 0.1)))
-
-    def _attempt(self, body: dict[str, Any]) -> GraphQLResult | tuple[str, str, float]:
-        """One HTTP exchange: a result, or (retryable kind, detail, seconds to wait); raises final errors."""
-        self.stats.requests += 1
-        try:
-            response = self._http.post(self.url, json=body, headers=self._headers)
-        except httpx.TimeoutException as error:
-            return ("unavailable", f"timed out ({type(error).__name__})", 0.0)
-        except httpx.TransportError as error:
-            return ("unavailable", f"could not connect ({type(error).__name__}: {error})", 0.0)
+    def _read(self, response: httpx.Response) -> GraphQLResult | Retry:
+        """A GraphQL answer (not a 429 or 5xx: the transport keeps those): the data, or a final error."""
         status = response.status_code
-        self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
-        if status == 429:
-            default = self.retry.backoff_base * 2
-            return ("rate_limited", "429", seconds_to_wait(response.headers.get("Retry-After"), default))
-        if status >= 500:
-            return ("unavailable", f"HTTP {status}", 0.0)
-        payload = self._json(response)
+        payload = json_object(response)
         if payload is None:
             if status in (401, 403):
                 raise CentraAuthError(f"the GraphQL token was rejected (HTTP {status}) — {TOKEN_HINT}")
@@ -224,7 +164,7 @@ class CentraGraphQLClient:
                     f"{self.url} answered HTTP {status}, not a GraphQL response — {URL_HINT}"
                 )
             kind = response.headers.get("content-type", "unknown content type")
-            return ("bad_body", f"HTTP {status} with a body that is not GraphQL JSON ({kind})", 0.0)
+            return Retry(f"HTTP {status} with a body that is not GraphQL JSON ({kind})")
         errors = payload.get("errors") or []
         if status in (401, 403) or _category(errors) == "authentication":
             raise CentraAuthError(
@@ -239,17 +179,9 @@ class CentraGraphQLClient:
         if errors:
             raise _query_error(errors)
         if not isinstance(payload.get("data"), dict):
-            return ("bad_body", "HTTP 200 without `data`", 0.0)
+            return Retry("HTTP 200 without `data`")
         extensions = payload.get("extensions") or {}
         return GraphQLResult(payload["data"], extensions, int(extensions.get("complexity") or 0))
-
-    @staticmethod
-    def _json(response: httpx.Response) -> dict[str, Any] | None:
-        try:
-            payload = json.loads(response.content)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return None
-        return payload if isinstance(payload, dict) else None
 
 
 def _category(errors: list[dict[str, Any]]) -> str | None:

@@ -1,7 +1,8 @@
 """The HTTP client for Centra's REST Order API (docs/centra-api-reference.md §B): the fallback when GraphQL can not serve.
 
-Every call is a GET with `API-Authorization: <key>` and answers the `{"status": ...}` envelope. Classified
-like the GraphQL client, with the Order API's own settings named in every message:
+Every call is a GET with `API-Authorization: <key>` and answers the `{"status": ...}` envelope. Sent through
+the shared `transport` (retries, 429, timeouts, redaction) and classified like the GraphQL client, with the
+Order API's own settings named in every message:
 - connection errors, timeouts, 5xx, non-JSON bodies: retried with exponential backoff and jitter, then
   `CentraUnavailableError` / `CentraResponseError` naming SOURCES__CENTRA__ORDER_API_URL;
 - 429 (Centra documents no rate limits here, but a proxy may send one): wait for `Retry-After`, retry;
@@ -17,8 +18,6 @@ The key is registered with `redaction`, so no message or log line can carry it.
 from __future__ import annotations
 
 import json
-import logging
-import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,15 +32,9 @@ from pipelines.centra.errors import (
     CentraConfigError,
     CentraPermissionError,
     CentraQueryError,
-    CentraRateLimitedError,
-    CentraResponseError,
-    CentraUnavailableError,
 )
-from pipelines.centra.graphql_client import RetryPolicy
-from pipelines.centra.redaction import redact, register_secret
-from pipelines.centra.retry_after import seconds_to_wait
-
-log = logging.getLogger(__name__)
+from pipelines.centra.redaction import redact
+from pipelines.centra.transport import Api, Retry, RetryPolicy, Transport, json_object
 
 ORDER_API = "order_api"  # the value of `_source_api` on rows this API served
 KEY_HINT = "check SOURCES__CENTRA__ORDER_API_KEY (the secret API key of the Order API plugin in AMS)"
@@ -71,96 +64,59 @@ class CentraOrderApiClient:
             raise CentraConfigError(f"no Order API URL configured — {URL_HINT}")
         if not key:
             raise CentraConfigError(f"no Order API key configured — {KEY_HINT}")
-        register_secret(key)
         self.url = url.rstrip("/")
-        self.retry = retry or RetryPolicy()
-        self.requests = 0
-        self._sleep = sleep
-        self._random = random.Random()
-        self._http = http or httpx.Client(timeout=timeout)
-        self._headers = {"API-Authorization": key, "Accept": "application/json", "User-Agent": "centra-elt"}
+        self._transport = Transport(
+            Api("Centra's Order API", self.url, URL_HINT),
+            secret=key,
+            headers={"API-Authorization": key},
+            retry=retry,
+            timeout=timeout,
+            sleep=sleep,
+            http=http,
+        )
+        self.stats = self._transport.stats
 
     def close(self) -> None:
-        self._http.close()
+        self._transport.close()
 
     def get(self, endpoint: str, params: Mapping[str, Any] | None = None) -> OrderApiResponse:
         """GET `<url>/<endpoint>?<params>`; the envelope when `status` is ok, else a CentraError."""
         query = {name: str(value) for name, value in (params or {}).items() if value is not None}
-        failures = rate_limited = 0
-        while True:
-            outcome = self._attempt(endpoint, query)
-            if isinstance(outcome, OrderApiResponse):
-                return outcome
-            kind, detail, wait = outcome
-            if kind == "rate_limited":
-                rate_limited += 1
-                if rate_limited > self.retry.max_rate_limited:
-                    raise CentraRateLimitedError(
-                        f"the Order API kept answering 429 Too Many Requests ({rate_limited} times) — retry later"
-                    )
-                self._pause(wait, jitter=0.1)
-                continue
-            failures += 1
-            if failures >= self.retry.max_attempts:
-                error = CentraResponseError if kind == "bad_body" else CentraUnavailableError
-                raise error(
-                    redact(
-                        f"Centra's Order API at {self.url} failed {failures} times in a row on /{endpoint}: "
-                        f"{detail} — {URL_HINT}, or retry later"
-                    )
-                )
-            backoff = min(self.retry.backoff_cap, self.retry.backoff_base * 2 ** (failures - 1))
-            log.warning(
-                "Order API request failed (%s); retry %d in %.1f s", redact(detail), failures, backoff
-            )
-            self._pause(backoff, jitter=0.5)
-
-    def _pause(self, seconds: float, jitter: float) -> None:
-        self._sleep(seconds + self._random.uniform(0, jitter * max(seconds, 0.1)))
-
-    def _attempt(self, endpoint: str, query: dict[str, str]) -> OrderApiResponse | tuple[str, str, float]:
-        self.requests += 1
-        try:
-            response = self._http.get(f"{self.url}/{endpoint}", params=query, headers=self._headers)
-        except httpx.TimeoutException as error:
-            return ("unavailable", f"timed out ({type(error).__name__})", 0.0)
-        except httpx.TransportError as error:
-            return ("unavailable", f"could not connect ({type(error).__name__}: {error})", 0.0)
-        status = response.status_code
-        if status == 429:
-            default = self.retry.backoff_base * 2
-            return ("rate_limited", "429", seconds_to_wait(response.headers.get("Retry-After"), default))
-        if status >= 500:
-            return ("unavailable", f"HTTP {status}", 0.0)
-        body = _json(response)
-        if status == 401 or (status == 403 and body is not None and body.get("status") != "Not Allowed"):
-            raise CentraAuthError(f"the Order API key was rejected (HTTP {status}) — {KEY_HINT}")
-        if status == 403:
-            raise CentraPermissionError(
-                f"the Order API plugin does not allow /{endpoint} (HTTP 403 Not Allowed) — add the endpoint "
-                "to the plugin's allowed endpoints in AMS",
-                permission=f"Order API /{endpoint}",
-            )
-        if status >= 400:
-            raise CentraConfigError(
-                redact(f"{self.url}/{endpoint} answered HTTP {status}, not the Order API — {URL_HINT}")
-            )
-        if body is None or "status" not in body:
-            kind = response.headers.get("content-type", "unknown content type")
-            return ("bad_body", f"HTTP {status} with a body that is not Order API JSON ({kind})", 0.0)
-        if body["status"] != "ok":
-            raise CentraQueryError(
-                redact(f"the Order API refused /{endpoint} {query}: {json.dumps(body.get('msg'))}")
-            )
-        return OrderApiResponse(body, _server_time(response))
+        return self._transport.send(
+            "GET",
+            f"{self.url}/{endpoint}",
+            lambda response: _read(response, endpoint, self.url, query),
+            what=f" on /{endpoint}",
+            params=query,
+        )
 
 
-def _json(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        payload = json.loads(response.content)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    return payload if isinstance(payload, dict) else None
+def _read(
+    response: httpx.Response, endpoint: str, url: str, query: dict[str, str]
+) -> OrderApiResponse | Retry:
+    """An Order API answer (not a 429 or 5xx: the transport keeps those): the envelope, or a final error."""
+    status = response.status_code
+    body = json_object(response)
+    if status == 401 or (status == 403 and body is not None and body.get("status") != "Not Allowed"):
+        raise CentraAuthError(f"the Order API key was rejected (HTTP {status}) — {KEY_HINT}")
+    if status == 403:
+        raise CentraPermissionError(
+            f"the Order API plugin does not allow /{endpoint} (HTTP 403 Not Allowed) — add the endpoint "
+            "to the plugin's allowed endpoints in AMS",
+            permission=f"Order API /{endpoint}",
+        )
+    if status >= 400:
+        raise CentraConfigError(
+            redact(f"{url}/{endpoint} answered HTTP {status}, not the Order API — {URL_HINT}")
+        )
+    if body is None or "status" not in body:
+        kind = response.headers.get("content-type", "unknown content type")
+        return Retry(f"HTTP {status} with a body that is not Order API JSON ({kind})")
+    if body["status"] != "ok":
+        raise CentraQueryError(
+            redact(f"the Order API refused /{endpoint} {query}: {json.dumps(body.get('msg'))}")
+        )
+    return OrderApiResponse(body, _server_time(response))
 
 
 def _server_time(response: httpx.Response) -> datetime | None:

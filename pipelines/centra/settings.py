@@ -21,7 +21,7 @@ from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
 from pipelines.centra.errors import CentraConfigError
-from pipelines.centra.graphql_client import RetryPolicy
+from pipelines.centra.transport import RetryPolicy
 
 if TYPE_CHECKING:
     from pipelines.centra.families.reconciliation.graphql import ReconcileRequest

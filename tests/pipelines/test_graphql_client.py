@@ -17,7 +17,8 @@ from pipelines.centra.errors import (
     CentraResponseError,
     CentraUnavailableError,
 )
-from pipelines.centra.graphql_client import CentraGraphQLClient, RetryPolicy
+from pipelines.centra.graphql_client import CentraGraphQLClient
+from pipelines.centra.transport import RetryPolicy
 from sandbox.faults import FaultPlan
 from sandbox.server import RunningSandbox, free_port
 from sandbox.settings import RateLimitQuotas, TokenSpec

@@ -20,9 +20,8 @@ from graphql import GraphQLInputObjectType, GraphQLNamedType, GraphQLObjectType,
 
 from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.graphql_client import CentraGraphQLClient
-from pipelines.centra.paging import MAX_PAGE, PageSizer
+from pipelines.centra.paging import MAX_PAGE, PageSizer, walk_offset_pages
 from pipelines.centra.reconcile.windows import Window
-from pipelines.centra.resources.offset_walk import walk_offset_pages
 
 CountMethod = Literal["counters", "total_count", "keys"]
 ALIASES_PER_REQUEST = 60  # counts per request: two months of days, or 60 hours

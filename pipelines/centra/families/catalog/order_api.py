@@ -24,7 +24,7 @@ from pipelines.centra.families.orders.order_api_rows import joined_sku
 from pipelines.centra.families.watermarks import modified_since
 from pipelines.centra.mapping import money, optional_text, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient, OrderApiResponse
-from pipelines.centra.resources.order_api_paging import linked_pages
+from pipelines.centra.paging import linked_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import PRICES, PRODUCT_SIZES, PRODUCTS, VARIANTS
 

@@ -29,10 +29,9 @@ from pipelines.centra.families.family import GraphQLPart
 from pipelines.centra.families.watermarks import newest, overlap_start
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
-from pipelines.centra.paging import PageSizer
+from pipelines.centra.paging import PageSizer, walk_offset_pages
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.reconcile import repairs
-from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import CUSTOMERS
 

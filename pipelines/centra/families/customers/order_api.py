@@ -20,7 +20,7 @@ from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.families.watermarks import modified_since, newest
 from pipelines.centra.mapping import flag, optional_text, utc_timestamp
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
-from pipelines.centra.resources.order_api_paging import offset_pages
+from pipelines.centra.paging import counted_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import CUSTOMERS
 
@@ -57,7 +57,9 @@ def extract_customers(
     strategy = "modified" if params else "full_scan"
     log.info("customers (Order API): %s %s", strategy, params.get("modified", ""))
     latest = mark
-    for entries in offset_pages(client, "customers", "customers", params, lambda e: int(e["customerId"])):
+    for entries in counted_pages(
+        client, "customers", "customers", params, lambda e: int(e["customerId"]), position="offset"
+    ):
         rows = [customer_row(entry, settings.timezone) for entry in entries]
         latest = newest(latest, rows)
         yield rows

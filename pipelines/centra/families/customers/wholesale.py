@@ -27,10 +27,9 @@ from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.families.family import GraphQLPart
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time, utc_timestamp
-from pipelines.centra.paging import MAX_PAGE, PageSizer
+from pipelines.centra.paging import MAX_PAGE, PageSizer, walk_offset_pages
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.reconcile import repairs
-from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ACCOUNTS, BUYERS, TableSpec
 

@@ -51,10 +51,9 @@ from pipelines.centra.families.orders.returns import ReturnsByOrder, nested_retu
 from pipelines.centra.families.watermarks import later, overlap_start
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time, utc_timestamp
-from pipelines.centra.paging import PageSizer
+from pipelines.centra.paging import PageSizer, walk_offset_pages
 from pipelines.centra.pruning import AdaptiveQuery
 from pipelines.centra.reconcile import repairs
-from pipelines.centra.resources.offset_walk import walk_offset_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ORDERS
 

@@ -31,7 +31,7 @@ from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.families.orders.order_api_rows import order_record, return_row
 from pipelines.centra.mapping import money, shop_time
 from pipelines.centra.order_api_client import CentraOrderApiClient
-from pipelines.centra.resources.order_api_paging import numbered_pages, offset_pages
+from pipelines.centra.paging import counted_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import ORDERS
 
@@ -79,7 +79,9 @@ class OrderApiReturns:
 
 def returns_by_order(client: CentraOrderApiClient, since: str, timezone: str) -> OrderApiReturns:
     returns = OrderApiReturns()
-    for entries in numbered_pages(client, "returns", "returns", {"newer_than": since}, _return_key):
+    for entries in counted_pages(
+        client, "returns", "returns", {"newer_than": since}, _return_key, position="page"
+    ):
         for entry in entries:
             row = return_row(entry, timezone)
             returns.by_order.setdefault(row["order_number"], []).append(row)
@@ -129,7 +131,7 @@ def _extract(
     )
     returns = returns_by_order(client, since, settings.timezone)
     newest = state.get(CREATED_MARK)
-    for orders in offset_pages(client, "orders", "orders", params, _order_key):
+    for orders in counted_pages(client, "orders", "orders", params, _order_key, position="offset"):
         records = [
             order_record(
                 order,

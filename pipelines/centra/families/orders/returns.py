@@ -19,9 +19,8 @@ from typing import Any
 from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time
-from pipelines.centra.paging import PageSizer
+from pipelines.centra.paging import PageSizer, walk_offset_pages
 from pipelines.centra.pruning import AdaptiveQuery
-from pipelines.centra.resources.offset_walk import walk_offset_pages
 
 log = logging.getLogger(__name__)
 RETURNS_QUERY = "returns"

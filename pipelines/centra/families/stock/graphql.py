@@ -23,8 +23,7 @@ from pipelines.centra.capabilities import Capabilities
 from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.families.family import GraphQLPart, fixed
 from pipelines.centra.graphql_client import CentraGraphQLClient
-from pipelines.centra.paging import PageSizer
-from pipelines.centra.resources.offset_walk import walk_offset_pages
+from pipelines.centra.paging import PageSizer, walk_offset_pages
 from pipelines.centra.tables import SOURCE_API, STOCK
 
 Row = dict[str, Any]

@@ -21,7 +21,7 @@ from pipelines.centra.families.catalog.order_api import stock_item_key
 from pipelines.centra.families.denied import unless_denied
 from pipelines.centra.mapping import optional_int
 from pipelines.centra.order_api_client import ORDER_API, CentraOrderApiClient
-from pipelines.centra.resources.order_api_paging import linked_pages
+from pipelines.centra.paging import linked_pages
 from pipelines.centra.settings import CentraSettings
 from pipelines.centra.tables import STOCK
 

@@ -9,8 +9,7 @@ import pytest
 
 from pipelines.centra.budget import RateBudget
 from pipelines.centra.errors import CentraComplexityError
-from pipelines.centra.paging import PageSizer
-from pipelines.centra.resources.offset_walk import walk_offset_pages
+from pipelines.centra.paging import PageSizer, walk_offset_pages
 
 Row = dict[str, Any]
 PER_ROW = 100  # complexity of one row; an unconfigured budget allows 10,000 per request: 100 rows
