@@ -96,6 +96,11 @@ class CentraGraphQLClient:
             stats=self.stats,
         )
 
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy its transport follows."""
+        return self._transport.retry
+
     def close(self) -> None:
         self._transport.close()
 

@@ -76,6 +76,11 @@ class CentraOrderApiClient:
         )
         self.stats = self._transport.stats
 
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy its transport follows."""
+        return self._transport.retry
+
     def close(self) -> None:
         self._transport.close()
 

@@ -124,13 +124,13 @@ def test_graphql_down_is_asked_by_the_first_family_only_and_the_next_run_asks_ag
 def test_a_closed_graphql_port_is_tried_by_the_first_family_only(
     sandbox_factory: SandboxFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="pipelines.centra.graphql_client")
+    caplog.set_level(logging.WARNING, logger="pipelines.centra.transport")
     closed = f"http://127.0.0.1:{free_port()}/graphql"
 
     def retries_logged(families: tuple[str, ...], name: str) -> int:
         caplog.clear()
         _run(tmp_path / f"{name}.duckdb", _args(sandbox, graphql_url=closed), families, CircuitBreaker())
-        return sum("GraphQL request failed (could not connect" in r.getMessage() for r in caplog.records)
+        return sum("GraphQL API request failed (could not connect" in r.getMessage() for r in caplog.records)
 
     with sandbox_factory(orders=40, quotas=GENEROUS_QUOTAS) as sandbox:
         one = retries_logged(("catalog",), "one")
