@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-extraction bench-overhead bench-reconciliation test-reliability
+.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-incremental-build bench-extraction bench-overhead bench-reconciliation test-reliability test-incremental-long
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -16,6 +16,9 @@ install: uv  ## create .venv from uv.lock (exact pins)
 
 test: install  ## run the test suite (real DuckDB files, the sandbox over real HTTP), one worker per core
 	$(UV) run --frozen pytest -n auto --dist loadfile
+
+test-incremental-long: install  ## the incremental-build equivalence property test with many random change sets (INCREMENTAL_EXAMPLES=300)
+	INCREMENTAL_EXAMPLES=$${INCREMENTAL_EXAMPLES:-300} $(UV) run --frozen pytest tests/warehouse/test_incremental_build.py -k equals
 
 test-reliability: install  ## only the crash, fault, bad-input, secret/PII and concurrency tests (tests/reliability)
 	$(UV) run --frozen pytest -m reliability tests/reliability
@@ -40,6 +43,9 @@ bench-generate: install  ## time and memory of the sandbox's dataset generator (
 
 bench-reporting: install  ## time and peak memory of a full reporting rebuild (ORDERS=1000000)
 	$(UV) run --frozen python -m bench.build_reporting --orders $${ORDERS:-1000000}
+
+bench-incremental-build: install  ## a full build, CHANGED orders changed, an incremental build, a no-change build (ORDERS=1000000, CHANGED=1000)
+	$(UV) run --frozen python -m bench.incremental_build --orders $${ORDERS:-1000000} --changed $${CHANGED:-1000}
 
 bench-extraction: install  ## orders/s against Centra's default quotas at budget shares 100% and 50% (~6 min)
 	$(UV) run --frozen python -m bench.extraction_efficiency --orders $${ORDERS:-520}

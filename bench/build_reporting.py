@@ -57,14 +57,14 @@ FILL = {
         ['XS','S','M','L','XL'][i] AS name FROM range(1, 6) t(i)""",
     "products": f"""SELECT i AS product_id, 'Product ' || i AS name, 'ACTIVE' AS status, 'P' || i AS product_number,
         1 + i % 5 AS brand_id, 1 + i % 8 AS collection_id, 1 AS size_chart_id, false AS is_bundle,
-        {START} AS created_at, {START} AS updated_at FROM range(1, {PRODUCTS + 1}) t(i)""",
+        {START} AS created_at, {START} AS updated_at FROM range(1, {{p}} + 1) t(i)""",
     "variants": f"""SELECT 10 * p + v AS variant_id, p AS product_id, 'Colour ' || v AS name, 'ACTIVE' AS status,
         'V' || (10 * p + v) AS variant_number, (50 + p % 200)::DECIMAL(18,4) AS unit_cost_amount,
         'SEK' AS unit_cost_currency_code, {START} AS created_at, {START} AS updated_at
-        FROM range(1, {PRODUCTS + 1}) a(p), range(1, 4) b(v)""",
-    "product_sizes": f"""SELECT 10 * (10 * p + v) + s AS size_id, 10 * p + v AS variant_id, p AS product_id,
+        FROM range(1, {{p}} + 1) a(p), range(1, 4) b(v)""",
+    "product_sizes": """SELECT 10 * (10 * p + v) + s AS size_id, 10 * p + v AS variant_id, p AS product_id,
         s AS size_chart_size_id, 'SKU-' || (10 * (10 * p + v) + s) AS sku, '73' || lpad((10 * (10 * p + v) + s)::VARCHAR, 11, '0') AS ean,
-        false AS is_preorder FROM range(1, {PRODUCTS + 1}) a(p), range(1, 4) b(v), range(1, 6) c(s)""",
+        false AS is_preorder FROM range(1, {p} + 1) a(p), range(1, 4) b(v), range(1, 6) c(s)""",
     "stock": """SELECT w AS warehouse_id, size_id, (size_id * 7 + w) % 40 AS free_to_allocate_quantity,
         (size_id * 7 + w) % 40 + 2 AS physical_quantity, 2 AS allocated_quantity,
         TIMESTAMPTZ '2025-12-31 23:00:00+00' AS snapshot_at
@@ -98,7 +98,7 @@ FILL = {
         CASE WHEN i % 7 = 3 THEN (20 + i % 80)::DECIMAL(18,4) END AS voucher_amount
         FROM range(1, {{n}} + 1) t(i)""",
     # order o has 1 + o % 5 lines (3 on average), each a SKU picked by arithmetic on (o, line)
-    "orders__lines": f"""SELECT 10 * o + l AS order_line_id, o AS order_number, p.product_id, p.variant_id,
+    "orders__lines": """SELECT 10 * o + l AS order_line_id, o AS order_number, p.product_id, p.variant_id,
         p.size_id, p.sku, p.ean, 'Product ' || p.product_id AS product_name,
         1 + (o + l) % 3 AS quantity, CASE WHEN (o + l) % 40 = 0 THEN 1 ELSE 0 END AS cancelled_quantity,
         (100 + p.size_id % 400)::DECIMAL(18,4) AS unit_original_price_amount,
@@ -106,9 +106,9 @@ FILL = {
         ((1 + (o + l) % 3) * CASE WHEN o % 5 = 0 THEN 0.8 ELSE 1 END * (100 + p.size_id % 400))::DECIMAL(18,4)
             AS line_amount,
         25::DECIMAL(9,4) AS tax_percent, CASE WHEN o % 4 = 1 THEN 'EUR' ELSE 'SEK' END AS currency_code
-        FROM range(1, {{n}} + 1) a(o) JOIN range(1, 6) b(l) ON l <= 1 + o % 5
+        FROM range(1, {n} + 1) a(o) JOIN range(1, 6) b(l) ON l <= 1 + o % 5
         JOIN centra_raw.product_sizes p
-            ON p.size_id = 10 * (10 * (1 + (o * 31 + l * 17) % {PRODUCTS}) + 1 + (o + l) % 3) + 1 + (o * 3 + l) % 5""",
+            ON p.size_id = 10 * (10 * (1 + (o * 31 + l * 17) % {p}) + 1 + (o + l) % 3) + 1 + (o * 3 + l) % 5""",
     "orders__returns": f"""SELECT o AS return_id, o AS order_number,
         CASE WHEN o % 40 = 0 THEN 'PENDING' ELSE 'COMPLETED' END AS status, o % 40 <> 0 AS is_completed,
         {START} + to_seconds(o * (63072000 // {{n}}) + 864000) AS created_at, true AS return_to_stock,
@@ -131,13 +131,16 @@ def canonical_tables() -> list[canonical.TableSpec]:
     return [specs[name] for name in sorted(specs)]
 
 
-def create_dataset(connection: duckdb.DuckDBPyConnection, orders: int) -> None:
+def create_dataset(connection: duckdb.DuckDBPyConnection, orders: int, products: int = PRODUCTS) -> None:
+    """The canonical tables of `orders` orders over a catalog of `products` products (× 3 variants × 5 sizes)."""
     connection.execute("CREATE SCHEMA centra_raw")
     for spec in canonical_tables():
         columns = ", ".join(f'"{name}" {SQL_TYPES[kind]}' for name, kind in spec.columns)
+        if not spec.is_nested:  # which API served the row: every root table carries it (tables.py)
+            columns += f", \"{canonical.SOURCE_API}\" VARCHAR DEFAULT 'graphql'"
         connection.execute(f'CREATE TABLE centra_raw."{spec.name}" ({columns})')
     for name, select in FILL.items():
-        connection.execute(f'INSERT INTO centra_raw."{name}" BY NAME {select.format(n=orders)}')
+        connection.execute(f'INSERT INTO centra_raw."{name}" BY NAME {select.format(n=orders, p=products)}')
 
 
 def main(argv: list[str] | None = None) -> int:

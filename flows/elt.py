@@ -65,8 +65,10 @@ def extract_load(
 
 
 @task(name="build-reporting", cache_policy=NO_CACHE)
-def build_reporting_task(warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> Any:
-    return steps.build(warehouse, as_of, recency_hours, hash_pii)
+def build_reporting_task(
+    warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool, full_refresh: bool
+) -> Any:
+    return steps.build(warehouse, as_of, recency_hours, hash_pii, full_refresh)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -88,8 +90,12 @@ class PrefectSteps:
         state = load(pipeline, family, dict(source_args), breaker, return_state=True)
         return _result(state, fallback=None)
 
-    def build(self, warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> BuildReport:
-        state = build_reporting_task(warehouse, as_of, recency_hours, hash_pii, return_state=True)
+    def build(
+        self, warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool, full_refresh: bool
+    ) -> BuildReport:
+        state = build_reporting_task(
+            warehouse, as_of, recency_hours, hash_pii, full_refresh, return_state=True
+        )
         return _result(state, fallback="failed")
 
     def publish(self, warehouse: Path) -> PublishReport:

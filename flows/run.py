@@ -69,7 +69,9 @@ class StepRunner(Protocol):
         self, pipeline: dlt.Pipeline, family: str, source_args: Mapping[str, Any], breaker: CircuitBreaker
     ) -> FamilyOutcome: ...
 
-    def build(self, warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> BuildReport: ...
+    def build(
+        self, warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool, full_refresh: bool
+    ) -> BuildReport: ...
 
     def publish(self, warehouse: Path) -> PublishReport: ...
 
@@ -107,8 +109,10 @@ class DirectSteps:
                 )
                 time.sleep(self.retry_delay_seconds)
 
-    def build(self, warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> BuildReport:
-        return steps.build(warehouse, as_of, recency_hours, hash_pii)
+    def build(
+        self, warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool, full_refresh: bool
+    ) -> BuildReport:
+        return steps.build(warehouse, as_of, recency_hours, hash_pii, full_refresh)
 
     def publish(self, warehouse: Path) -> PublishReport:
         return steps.publish(warehouse)
@@ -199,7 +203,7 @@ def run_elt(
             )
             logger.warning(summary.publish_skipped)
         else:
-            build_check_publish(summary, path, as_of or datetime.now(UTC), hashed, step_runner)
+            build_check_publish(summary, path, as_of or datetime.now(UTC), hashed, step_runner, full_refresh)
         summary.buckets_after = steps.probe_rate_limits(breaker) if summary.buckets_before else []
     summary.seconds = time.perf_counter() - started
     return summary
@@ -211,16 +215,22 @@ def describe(error: BaseException) -> str:
 
 
 def build_check_publish(
-    summary: RunSummary, path: Path, as_of: datetime, hash_pii: bool, runner: StepRunner
+    summary: RunSummary,
+    path: Path,
+    as_of: datetime,
+    hash_pii: bool,
+    runner: StepRunner,
+    full_refresh: bool = False,
 ) -> None:
-    """Build and check the reporting tables, check the pipeline's staleness, publish when nothing failed."""
+    """Build and check the reporting tables, check the pipeline's staleness, publish when nothing failed.
+    `full_refresh` rebuilds every reporting table whole (else the build is incremental where it can be)."""
     if not any(family.succeeded for family in summary.families):
         summary.publish_skipped = "no resource loaded"
         return
     max_age_hours = steps.max_extraction_age_hours()
     # The same hours for the warning: an up-to-date pipeline whose newest order is older is a quiet shop.
     try:
-        report = runner.build(path, as_of, max_age_hours, hash_pii)
+        report = runner.build(path, as_of, max_age_hours, hash_pii, full_refresh)
     except Exception as error:
         summary.build_error = describe(error)
         summary.publish_skipped = "the reporting build failed; the last snapshot stays"

@@ -198,10 +198,21 @@ def hash_pii(override: bool | None = None) -> bool:
     return override if override is not None else run_settings().hash_pii
 
 
-def build(warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool) -> BuildReport:
+def build(
+    warehouse: Path, as_of: datetime, recency_hours: int, hash_pii: bool, full_refresh: bool = False
+) -> BuildReport:
+    """Build and check `reporting`: incrementally when the last build left its record, else (or with
+    `full_refresh`) every table whole (`warehouse.incremental`)."""
     params = BuildParams(timezone=instance_timezone(), as_of=as_of, hash_pii=hash_pii)
     with duckdb.connect(str(warehouse)) as connection:
-        return build_reporting(connection, params, run_checks=True, recency_hours=recency_hours)
+        report = build_reporting(
+            connection, params, run_checks=True, recency_hours=recency_hours, full_refresh=full_refresh
+        )
+    if report.incremental:
+        log.info("reporting build: incremental, %d orders rebuilt", report.rebuilt_orders or 0)
+    else:
+        log.info("reporting build: every table rebuilt (%s)", report.full_build_reason)
+    return report
 
 
 def check_outcome(result: CheckResult) -> CheckOutcome:

@@ -19,9 +19,11 @@ import polars as pl
 
 import warehouse.tables  # noqa: F401  (registering the tables is importing them)
 from warehouse import checks as quality
+from warehouse import incremental
+from warehouse.build_state import definition
 from warehouse.canonical import RAW_SCHEMA
 from warehouse.contract import ContractError, InputCheck, check_inputs
-from warehouse.duckdb_scan import StoredTable, scan_table
+from warehouse.duckdb_scan import KeySet, StoredTable, scan_table
 from warehouse.partitioned_build import DEFAULT_KEYS_PER_PART, build_in_parts, duplicate_keys
 from warehouse.registry import (
     REGISTRY,
@@ -49,6 +51,15 @@ class BuildReport:
     checks: list[quality.CheckResult] | None = None  # set when built with run_checks=True
     # optional canonical columns the warehouse lacks, read as NULL (`warehouse.canonical.OPTIONAL_COLUMNS`)
     absent_optional_columns: dict[str, list[str]] = field(default_factory=dict)
+    # None when the build was incremental; else why it rebuilt every table whole (`warehouse.incremental`)
+    full_build_reason: str | None = None
+    rebuilt_orders: int | None = None  # orders an incremental build rebuilt in the order-grain tables
+    fingerprint_seconds: float = 0.0  # finding what changed (`warehouse.incremental`), in either mode
+    publish_seconds: float = 0.0  # the one transaction that replaces `reporting` and records the build
+
+    @property
+    def incremental(self) -> bool:
+        return self.full_build_reason is None
 
 
 def build_reporting(
@@ -59,6 +70,7 @@ def build_reporting(
     run_checks: bool = False,
     recency_hours: int = quality.DEFAULT_RECENCY_HOURS,
     keys_per_part: int = DEFAULT_KEYS_PER_PART,
+    full_refresh: bool = False,
 ) -> BuildReport:
     """Build every registered table, check its key and columns, then write all of them and their comments.
 
@@ -72,6 +84,11 @@ def build_reporting(
     `recency_hours`: the newest order older than this is a warning
     (`warehouse/check_queries/recency_orders.sql`).
     A table with `partition_by` is built `keys_per_part` partition keys at a time; the result is the same.
+
+    Incremental (`warehouse.incremental`): when an earlier build recorded what it was made from, the
+    order-grain tables are rebuilt only for the orders that changed since, and every other table whole; the
+    result equals a full build. `full_refresh` (or no record, or a changed order-grain table definition)
+    rebuilds every table whole; `report.full_build_reason` says why.
     """
     params = params or BuildParams()
     started = time.perf_counter()
@@ -79,15 +96,38 @@ def build_reporting(
     inputs = _checked_inputs(connection, registry)
     report.absent_optional_columns = {name: sorted(absent) for name, absent in inputs.absent_optional.items()}
     tables = _raw_tables(connection, inputs, registry.optional_raw_inputs())
+    definitions = {spec.name: definition(spec, params) for spec in registry.ordered()}
+    report.full_build_reason = (
+        "a full refresh was asked for"
+        if full_refresh
+        else incremental.full_build_reason(connection, registry, definitions)
+    )
     connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")  # left by a killed build
     connection.execute(f"CREATE SCHEMA {STAGING_SCHEMA}")
     try:
         built: list[str] = []
+        history: dict[str, pl.DataFrame] | None = None
+        affected: KeySet | None = None
         for spec in registry.ordered():
             table_started = time.perf_counter()
+            if incremental.by_orders(spec) and history is None:
+                fingerprint_started = time.perf_counter()
+                history = incremental.order_history(connection, registry, tables, params)
+                incremental.stage_fingerprints(connection, STAGING_SCHEMA, history)
+                if report.incremental:
+                    affected = incremental.stage_affected_orders(connection, STAGING_SCHEMA)
+                    if affected.keys.len() > keys_per_part:  # as many as a full build's part: build whole
+                        report.full_build_reason = (
+                            f"{affected.keys.len()} orders changed, more than the {keys_per_part} of one part"
+                        )
+                        affected = None
+                    else:
+                        report.rebuilt_orders = affected.keys.len()
+                report.fingerprint_seconds = time.perf_counter() - fingerprint_started
             if spec.partition_by is None:
                 tables[spec.name], report.rows[spec.name] = _build_whole(connection, spec, tables, params)
             else:
+                by_orders = incremental.by_orders(spec)
                 tables[spec.name], report.rows[spec.name] = build_in_parts(
                     connection,
                     spec,
@@ -98,11 +138,25 @@ def build_reporting(
                     stage_part=lambda spec, frame, append: _stage(
                         connection, spec.name, frame, append=append
                     ),
+                    parts=[affected] if affected is not None and by_orders else None,
+                    history=history if by_orders else None,
                 )
-                _check_key_across_parts(connection, spec, tables[spec.name])
+                if affected is not None and by_orders:
+                    _check_rebuilt_keys(connection, spec, tables[spec.name])
+                    tables[spec.name] = incremental.merged(
+                        connection, STAGING_SCHEMA, spec, tables[spec.name]
+                    )
+                    report.rows[spec.name] = _count(connection, tables[spec.name])
+                else:
+                    _check_key_across_parts(connection, spec, tables[spec.name])
             built.append(spec.name)
             report.seconds[spec.name] = time.perf_counter() - table_started
-        _publish(connection, registry, built)
+        if history is None:  # no order-grain table registered: fingerprints of the orders alone
+            incremental.stage_fingerprints(connection, STAGING_SCHEMA, {})
+        rebuilt = {name for name in built if affected is not None and incremental.by_orders(registry[name])}
+        publish_started = time.perf_counter()
+        _publish(connection, registry, built, rebuilt, definitions)
+        report.publish_seconds = time.perf_counter() - publish_started
     finally:
         connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")
         connection.execute(f"DROP SCHEMA IF EXISTS {EMPTY_INPUTS_SCHEMA} CASCADE")
@@ -215,6 +269,24 @@ def _check_key_across_parts(
         raise _duplicate_key_error(spec, count, examples)
 
 
+def _check_rebuilt_keys(
+    connection: duckdb.DuckDBPyConnection, spec: ReportingTable, staged: StoredTable
+) -> None:
+    """The rebuilt rows' keys among themselves, and against the rows kept from the last build."""
+    _check_key_across_parts(connection, spec, staged)
+    clashes = incremental.clashing_keys(connection, STAGING_SCHEMA, spec, staged)
+    if clashes:
+        raise BuildError(
+            f"reporting.{spec.name}: {clashes} rebuilt row(s) hold a key of ({', '.join(spec.key)}) that a row of "
+            f"another order holds, grain '{spec.grain}' — run with --full-refresh"
+        )
+
+
+def _count(connection: duckdb.DuckDBPyConnection, table: StoredTable) -> int:
+    row = connection.execute(f"SELECT count(*) FROM {table.qualified_name}").fetchone()
+    return int(row[0]) if row else 0
+
+
 def _duplicate_key_error(spec: ReportingTable, count: int, examples: list[dict[str, object]]) -> BuildError:
     listed = "; ".join(", ".join(f"{column}={row[column]!r}" for column in spec.key) for row in examples)
     return BuildError(
@@ -239,16 +311,27 @@ def _stage(
     return StoredTable(staged, dict(frame.schema))
 
 
-def _publish(connection: duckdb.DuckDBPyConnection, registry: Registry, names: list[str]) -> None:
-    """Replace `reporting.*` with the staged tables, and comment them, in one transaction."""
+def _publish(
+    connection: duckdb.DuckDBPyConnection,
+    registry: Registry,
+    names: list[str],
+    rebuilt: set[str],
+    definitions: Mapping[str, str],
+) -> None:
+    """In one transaction: replace `reporting.*` with the staged tables and comment them, or for a table in
+    `rebuilt`, replace the rebuilt orders' rows; then record what the build was made from."""
     connection.execute("BEGIN TRANSACTION")
     try:
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {REPORTING_SCHEMA}")
         for name in names:
+            if name in rebuilt:
+                incremental.apply_rebuilt_orders(connection, STAGING_SCHEMA, name)
+                continue
             connection.execute(
                 f'CREATE OR REPLACE TABLE {REPORTING_SCHEMA}."{name}" AS SELECT * FROM {STAGING_SCHEMA}."{name}"'
             )
             _write_comments(connection, registry[name])
+        incremental.write_state(connection, STAGING_SCHEMA, definitions)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

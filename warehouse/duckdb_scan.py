@@ -1,5 +1,5 @@
-"""A DuckDB table as a polars LazyFrame that reads only the columns a plan uses (and, given a `KeyRange`,
-only the rows in it: the range is a SQL `WHERE`, so other rows never leave DuckDB).
+"""A DuckDB table as a polars LazyFrame that reads only the columns a plan uses (and, given a `KeyRange` or a
+`KeySet`, only the rows in it: the filter is a SQL `WHERE`, so other rows never leave DuckDB).
 
 Each scan opens its own cursor, so one plan may scan the same table twice, or two tables at once, without
 sharing a DuckDB result (one connection can not stream two results concurrently).
@@ -50,6 +50,26 @@ class KeyRange:
         return f"({in_range} OR {column} IS NULL)" if self.with_nulls else in_range
 
 
+@dataclass(frozen=True)
+class KeySet:
+    """The rows whose `column` is one of the keys listed in the table `keys_table` (one column of that name):
+    the orders an incremental build rebuilds. `keys` holds the same keys, for frames already in memory."""
+
+    column: str
+    keys_table: str
+    keys: pl.Series
+
+    def expression(self) -> pl.Expr:
+        return pl.col(self.column).is_in(self.keys.implode())
+
+    def where(self) -> str:
+        column = sql_identifier(self.column)
+        return f"{column} IN (SELECT {column} FROM {self.keys_table})"
+
+
+RowFilter = KeyRange | KeySet
+
+
 def sql_literal(value: object) -> str:
     """An integer or a string as a SQL literal (a partition key is one of those)."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -60,7 +80,7 @@ def sql_literal(value: object) -> str:
 
 
 def scan_table(
-    connection: duckdb.DuckDBPyConnection, qualified_name: str, rows: KeyRange | None = None
+    connection: duckdb.DuckDBPyConnection, qualified_name: str, rows: RowFilter | None = None
 ) -> pl.LazyFrame:
     schema = connection.cursor().sql(f"SELECT * FROM {qualified_name} LIMIT 0").pl().schema
     where = "" if rows is None else f" WHERE {rows.where()}"
@@ -108,7 +128,7 @@ class StoredTable:
     built_types: dict[str, pl.DataType] | None = None
     absent: tuple[tuple[str, pl.DataType], ...] = ()
 
-    def scan(self, connection: duckdb.DuckDBPyConnection, rows: KeyRange | None = None) -> pl.LazyFrame:
+    def scan(self, connection: duckdb.DuckDBPyConnection, rows: RowFilter | None = None) -> pl.LazyFrame:
         frame = scan_table(connection, self.qualified_name, rows)
         if self.absent:
             frame = frame.with_columns(pl.lit(None, dtype).alias(column) for column, dtype in self.absent)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 import duckdb
 import polars as pl
 
-from warehouse.duckdb_scan import KeyRange, StoredTable, sql_identifier
+from warehouse.duckdb_scan import KeyRange, RowFilter, StoredTable, sql_identifier
 from warehouse.registry import BuildParams, ReportingTable
 
 DEFAULT_KEYS_PER_PART = 100_000
@@ -58,21 +58,29 @@ def build_in_parts(
     *,
     check_part: CheckPart,
     stage_part: StagePart,
+    parts: list[RowFilter] | None = None,
+    history: Mapping[str, pl.DataFrame] | None = None,
 ) -> tuple[StoredTable, int]:
-    """Build `spec` part by part into the staging table; return it and its row count."""
+    """Build `spec` part by part into the staging table; return it and its row count.
+
+    `parts`: the rows to build (an incremental build's changed orders); by default every row, in ranges of
+    `keys_per_part` keys. `history`: the `whole_history` frames when the caller computed them already."""
     column = spec.partition_by
     assert column is not None
     partitioned = {name for name in spec.inputs if column in tables[name].columns(connection)}
     if not partitioned:
         raise ValueError(f"table {spec.name}: no input has its partition column {column}")
-    whole = {name: tables[name].scan(connection) for name in spec.inputs}
-    history = {name: function(whole, params).collect() for name, function in spec.whole_history.items()}
-    del whole
+    if history is None:
+        history = whole_history(connection, spec, tables, params)
+    else:
+        history = {name: history[name] for name in spec.whole_history}
     driving = next(name for name in spec.inputs if name in partitioned)
     staged: StoredTable | None = None
     first_types: dict[str, pl.DataType] | None = None
     rows = 0
-    for part in part_ranges(connection, tables[driving], column, keys_per_part):
+    for part in (
+        parts if parts is not None else part_ranges(connection, tables[driving], column, keys_per_part)
+    ):
         inputs = {
             name: tables[name].scan(connection, part if name in partitioned else None) for name in spec.inputs
         }
@@ -85,6 +93,17 @@ def build_in_parts(
         del frame, inputs
     assert staged is not None  # there is always at least one part
     return staged, rows
+
+
+def whole_history(
+    connection: duckdb.DuckDBPyConnection,
+    spec: ReportingTable,
+    tables: Mapping[str, StoredTable],
+    params: BuildParams,
+) -> dict[str, pl.DataFrame]:
+    """`spec`'s `whole_history` frames, computed from its whole inputs."""
+    whole = {name: tables[name].scan(connection) for name in spec.inputs}
+    return {name: function(whole, params).collect() for name, function in spec.whole_history.items()}
 
 
 def duplicate_keys(
