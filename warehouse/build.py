@@ -113,7 +113,7 @@ def build_reporting(
             if incremental.by_orders(spec) and history is None:
                 fingerprint_started = time.perf_counter()
                 history = incremental.order_history(connection, registry, tables, params)
-                incremental.stage_fingerprints(connection, STAGING_SCHEMA, history)
+                incremental.stage_fingerprints(connection, STAGING_SCHEMA, registry, history)
                 if report.incremental:
                     affected = incremental.stage_affected_orders(connection, STAGING_SCHEMA)
                     if affected.keys.len() > keys_per_part:  # as many as a full build's part: build whole
@@ -152,10 +152,10 @@ def build_reporting(
             built.append(spec.name)
             report.seconds[spec.name] = time.perf_counter() - table_started
         if history is None:  # no order-grain table registered: fingerprints of the orders alone
-            incremental.stage_fingerprints(connection, STAGING_SCHEMA, {})
+            incremental.stage_fingerprints(connection, STAGING_SCHEMA, registry, {})
         rebuilt = {name for name in built if affected is not None and incremental.by_orders(registry[name])}
         publish_started = time.perf_counter()
-        _publish(connection, registry, built, rebuilt, definitions)
+        _publish(connection, registry, built, rebuilt, definitions, by_changed_orders=affected is not None)
         report.publish_seconds = time.perf_counter() - publish_started
     finally:
         connection.execute(f"DROP SCHEMA IF EXISTS {STAGING_SCHEMA} CASCADE")
@@ -317,6 +317,8 @@ def _publish(
     names: list[str],
     rebuilt: set[str],
     definitions: Mapping[str, str],
+    *,
+    by_changed_orders: bool,
 ) -> None:
     """In one transaction: replace `reporting.*` with the staged tables and comment them, or for a table in
     `rebuilt`, replace the rebuilt orders' rows; then record what the build was made from."""
@@ -331,7 +333,7 @@ def _publish(
                 f'CREATE OR REPLACE TABLE {REPORTING_SCHEMA}."{name}" AS SELECT * FROM {STAGING_SCHEMA}."{name}"'
             )
             _write_comments(connection, registry[name])
-        incremental.write_state(connection, STAGING_SCHEMA, definitions)
+        incremental.write_state(connection, STAGING_SCHEMA, definitions, rebuilt_only=by_changed_orders)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

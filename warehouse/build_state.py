@@ -7,9 +7,10 @@ describe (a reader never sees one without the other):
   the `warehouse.tables` modules it imports, its columns, key and schema, and the build parameters that
   change its rows (timezone, `hash_pii`). A table whose definition changed is rebuilt whole.
 - `order_fingerprints`: per order, a hash over its rows in every canonical order table (the order, its
-  lines, returns, return lines, shipments and shipment lines), without dlt's own columns, which change on
-  every load. An order whose fingerprint changed, appeared or vanished is rebuilt; one Centra served again
-  unchanged is not. A hash rather than dlt's load ids: rows change in place too (`pipelines/privacy.py`
+  lines, returns, return lines, shipments and shipment lines), over the columns the order-grain tables read
+  (`warehouse.contract.columns_read`: a column no reporting table reads can not change one; dlt's own
+  columns, new on every load, are never read). An order whose fingerprint changed, appeared or vanished is
+  rebuilt; one Centra served again unchanged is not. A hash rather than dlt's load ids: rows change in place too (`pipelines/privacy.py`
   blanks anonymized customers' addresses) and are deleted by key (reconciliation), neither of which a load
   id records.
 """
@@ -20,6 +21,7 @@ import ast
 import hashlib
 import importlib
 import inspect
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -93,12 +95,14 @@ def has_order_fingerprints(connection: duckdb.DuckDBPyConnection) -> bool:
     return _exists(connection, "order_fingerprints")
 
 
-def fingerprint_query(connection: duckdb.DuckDBPyConnection) -> str:
-    """SQL giving (order_number, fingerprint) for every order in the canonical order tables present."""
+def fingerprint_query(connection: duckdb.DuckDBPyConnection, read: Mapping[str, Iterable[str]]) -> str:
+    """SQL giving (order_number, fingerprint) for every order in the canonical order tables present, hashing
+    the columns `read` names per table (those the table holds)."""
     parts = []
     for table in ORDER_TABLES:
-        columns = _content_columns(connection, table)
-        if not columns:
+        stored = set(_content_columns(connection, table))
+        columns = [column for column in read.get(table, ()) if column in stored]
+        if ORDER_KEY not in stored or not columns:
             continue
         hashed = ", ".join(sql_identifier(column) for column in columns)
         parts.append(

@@ -37,6 +37,7 @@ from warehouse.build_state import (
     write_definitions,
 )
 from warehouse.canonical import RAW_SCHEMA
+from warehouse.contract import columns_read
 from warehouse.duckdb_scan import KeySet, StoredTable, sql_identifier
 from warehouse.registry import REPORTING_SCHEMA, BuildParams, Registry, ReportingTable
 
@@ -107,8 +108,21 @@ def order_history(
     return frames
 
 
+def columns_read_by_orders(registry: Registry) -> dict[str, set[str]]:
+    """Per canonical table, the columns some order-grain table reads from it (whole-history passes too)."""
+    read: dict[str, set[str]] = {}
+    for table, inputs in columns_read(registry).items():
+        if by_orders(registry[table]):
+            for name, columns in inputs.items():
+                read.setdefault(name, set()).update(columns)
+    return read
+
+
 def stage_fingerprints(
-    connection: duckdb.DuckDBPyConnection, staging: str, history: Mapping[str, pl.DataFrame]
+    connection: duckdb.DuckDBPyConnection,
+    staging: str,
+    registry: Registry,
+    history: Mapping[str, pl.DataFrame],
 ) -> None:
     """`<staging>._order_fingerprints`: per order, the hash of its canonical rows (`content`) and of its
     whole-history values (`history`)."""
@@ -123,7 +137,7 @@ def stage_fingerprints(
         connection.execute(
             f"""CREATE OR REPLACE TABLE {staging}."{NEW_FINGERPRINTS}" AS
                 SELECT coalesce(c.{ORDER_KEY}, h.{ORDER_KEY}) AS {ORDER_KEY}, c.fingerprint AS content, h.history
-                FROM ({fingerprint_query(connection)}) c
+                FROM ({fingerprint_query(connection, columns_read_by_orders(registry))}) c
                 FULL JOIN (SELECT {ORDER_KEY}, hash({hashed}) AS history FROM {_HISTORY_FRAME}) h
                 ON c.{ORDER_KEY} = h.{ORDER_KEY}"""
         )
@@ -192,12 +206,21 @@ def apply_rebuilt_orders(connection: duckdb.DuckDBPyConnection, staging: str, na
     connection.execute(f'INSERT INTO {table} BY NAME SELECT * FROM {staging}."{name}"')
 
 
-def write_state(connection: duckdb.DuckDBPyConnection, staging: str, definitions: Mapping[str, str]) -> None:
-    """Inside the publish transaction: what this build was made from, for the next one."""
+def write_state(
+    connection: duckdb.DuckDBPyConnection, staging: str, definitions: Mapping[str, str], *, rebuilt_only: bool
+) -> None:
+    """Inside the publish transaction: what this build was made from, for the next one. `rebuilt_only`: an
+    incremental build, whose fingerprints differ from the stored ones only for the orders it rebuilt."""
     write_definitions(connection, dict(definitions))
-    connection.execute(
-        f'CREATE OR REPLACE TABLE {ORDER_FINGERPRINTS} AS SELECT * FROM {staging}."{NEW_FINGERPRINTS}"'
-    )
+    new = f'{staging}."{NEW_FINGERPRINTS}"'
+    if rebuilt_only:
+        affected = f'SELECT {ORDER_KEY} FROM {staging}."{AFFECTED_ORDERS}"'
+        connection.execute(f"DELETE FROM {ORDER_FINGERPRINTS} WHERE {ORDER_KEY} IN ({affected})")
+        connection.execute(
+            f"INSERT INTO {ORDER_FINGERPRINTS} SELECT * FROM {new} WHERE {ORDER_KEY} IN ({affected})"
+        )
+    else:
+        connection.execute(f"CREATE OR REPLACE TABLE {ORDER_FINGERPRINTS} AS SELECT * FROM {new}")
     connection.execute(
         f"CREATE OR REPLACE TABLE {INPUT_FINGERPRINTS} (name VARCHAR PRIMARY KEY, fingerprint HUGEINT)"
     )
