@@ -99,6 +99,10 @@ def phase_incremental(url: str, warehouse: Path) -> dict[str, Any]:
 
     from flows.elt import centra_elt
 
+    # Prefect's first run on a machine creates its database; its telemetry write then races the migration
+    # ("database is locked", seen 2026-12-08): no telemetry, as in the tests.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.update({"SOURCES__CENTRA__GRAPHQL_URL": url, "SOURCES__CENTRA__API_TOKEN": TOKEN,
                        "SOURCES__CENTRA__RATE_LIMIT_SHARE": "1.0", "SOURCES__CENTRA__API": "graphql"})  # fmt: skip
     flow(name="warm-up")(lambda: None)()  # Prefect's temporary server starts here, outside the timing
