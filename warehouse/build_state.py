@@ -86,13 +86,13 @@ def _imported_table_modules(source: str) -> list[str]:
 
 def stored_definitions(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The definitions the last build wrote; {} before the first (or after a build that predates this)."""
-    if not _exists(connection, "tables"):
+    if not table_exists(connection, STATE_SCHEMA, "tables"):
         return {}
     return dict(connection.execute(f"SELECT name, definition FROM {TABLES}").fetchall())
 
 
 def has_order_fingerprints(connection: duckdb.DuckDBPyConnection) -> bool:
-    return _exists(connection, "order_fingerprints")
+    return table_exists(connection, STATE_SCHEMA, "order_fingerprints")
 
 
 def fingerprint_query(connection: duckdb.DuckDBPyConnection, read: Mapping[str, Iterable[str]]) -> str:
@@ -134,9 +134,9 @@ def write_definitions(connection: duckdb.DuckDBPyConnection, definitions: dict[s
         connection.executemany(f"INSERT INTO {TABLES} VALUES (?, ?)", sorted(definitions.items()))
 
 
-def _exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     row = connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [STATE_SCHEMA, table],
+        [schema, table],
     ).fetchone()
     return bool(row and row[0])

@@ -34,11 +34,13 @@ from warehouse.build_state import (
     fingerprint_query,
     has_order_fingerprints,
     stored_definitions,
+    table_exists,
     write_definitions,
 )
 from warehouse.canonical import RAW_SCHEMA
 from warehouse.contract import columns_read
 from warehouse.duckdb_scan import KeySet, StoredTable, sql_identifier
+from warehouse.partitioned_build import whole_history
 from warehouse.registry import REPORTING_SCHEMA, BuildParams, Registry, ReportingTable
 
 AFFECTED_ORDERS = "_affected_orders"
@@ -95,16 +97,9 @@ def order_history(
     that share a frame's name share its function, e.g. `order_context`)."""
     frames: dict[str, pl.DataFrame] = {}
     for spec in registry.ordered():
-        if not by_orders(spec):
-            continue
-        for name, function in spec.whole_history.items():
-            if name not in frames:
-                whole = {
-                    input_name: tables[input_name].scan(connection)
-                    for input_name in spec.inputs
-                    if input_name in tables
-                }
-                frames[name] = function(whole, params).collect()
+        if by_orders(spec):
+            missing = [name for name in spec.whole_history if name not in frames]
+            frames.update(whole_history(connection, spec, tables, params, missing))
     return frames
 
 
@@ -152,7 +147,7 @@ def stage_affected_orders(connection: duckdb.DuckDBPyConnection, staging: str) -
     )
     from_catalog = (
         f" UNION {_LINES_FROM_CATALOG}"
-        if catalog_changed and _raw_exists(connection, "orders__lines")
+        if catalog_changed and table_exists(connection, RAW_SCHEMA, "orders__lines")
         else ""
     )
     table = f'{staging}."{AFFECTED_ORDERS}"'
@@ -231,7 +226,7 @@ def write_state(
 
 def _catalog_fingerprint(connection: duckdb.DuckDBPyConnection) -> int | None:
     name, columns = CATALOG_IDS
-    if not _raw_exists(connection, name):
+    if not table_exists(connection, RAW_SCHEMA, name):
         return None
     listed = ", ".join(sql_identifier(column) for column in columns)
     row = connection.execute(
@@ -241,21 +236,9 @@ def _catalog_fingerprint(connection: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def _stored_input_fingerprint(connection: duckdb.DuckDBPyConnection, name: str) -> int | None:
-    exists = connection.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'input_fingerprints'",
-        [STATE_SCHEMA],
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not table_exists(connection, STATE_SCHEMA, "input_fingerprints"):
         return None
     row = connection.execute(
         f"SELECT fingerprint FROM {INPUT_FINGERPRINTS} WHERE name = ?", [name]
     ).fetchone()
     return int(row[0]) if row else None
-
-
-def _raw_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = connection.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [RAW_SCHEMA, name],
-    ).fetchone()
-    return bool(row and row[0])

@@ -100,10 +100,14 @@ def whole_history(
     spec: ReportingTable,
     tables: Mapping[str, StoredTable],
     params: BuildParams,
+    names: list[str] | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """`spec`'s `whole_history` frames, computed from its whole inputs."""
-    whole = {name: tables[name].scan(connection) for name in spec.inputs}
-    return {name: function(whole, params).collect() for name, function in spec.whole_history.items()}
+    """`spec`'s `whole_history` frames (those in `names`, by default all), computed from its whole inputs.
+    Only inputs already built are scanned: a whole-history function reads canonical tables and reporting
+    tables built before `spec`, never `spec`'s other reporting inputs."""
+    whole = {name: tables[name].scan(connection) for name in spec.inputs if name in tables}
+    wanted = spec.whole_history if names is None else {name: spec.whole_history[name] for name in names}
+    return {name: function(whole, params).collect() for name, function in wanted.items()}
 
 
 def duplicate_keys(
