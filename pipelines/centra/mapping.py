@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+log = logging.getLogger(__name__)
 ZERO_DATES = frozenset({"", "0000-00-00 00:00:00", "0000-00-00"})
 
 
@@ -34,7 +36,20 @@ def utc_timestamp(value: str | None, timezone: str) -> datetime | None:
         raise ValueError(f"not a Centra timestamp: {value!r}") from error
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=_zone(timezone))
+    elif parsed.utcoffset() != parsed.astimezone(_zone(timezone)).utcoffset():
+        _zone_differs(timezone, parsed.strftime("%z"))
     return parsed.astimezone(UTC)
+
+
+@lru_cache(maxsize=64)
+def _zone_differs(timezone: str, offset: str) -> None:
+    """Once per offset: Centra's own timestamps are not in the configured zone, in which every filter bound
+    is sent (`shop_time`): a wrong zone shifts the incremental windows by hours (DECISIONS.md §37)."""
+    log.warning(
+        "Centra's timestamps carry UTC offset %s where SOURCES__CENTRA__TIMEZONE %s has another: if the "
+        "instance is not in %s, set SOURCES__CENTRA__TIMEZONE to its zone (filters are sent in that zone)",
+        offset, timezone, timezone,
+    )  # fmt: skip
 
 
 def money(value: object) -> Decimal | None:

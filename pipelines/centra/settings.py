@@ -8,9 +8,10 @@ the variable to fix. The source, the flow's steps, the doctor and the rate-limit
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import InitVar, dataclass, field, fields, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,6 +23,8 @@ from dlt.common.typing import TSecretStrValue
 
 from pipelines.centra.errors import CentraConfigError
 from pipelines.centra.transport import RetryPolicy
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from pipelines.centra.families.reconciliation.graphql import ReconcileRequest
@@ -52,7 +55,9 @@ class CentraSettings:
     start_date: date = EARLIEST  # history starts here (orders created before it are not loaded)
     order_lookback_days: int = 60  # without updatedAt or events: re-pull orders created this recently
     window_days: int = 31  # backfill windows of order creation time
-    updated_at_overlap_hours: int = 24  # updatedAt windows start this much before the last run's start
+    # updatedAt windows start this much before the newest updatedAt seen (DECISIONS.md §37 says why 10)
+    updated_at_overlap_minutes: int = 10
+    updated_at_overlap_hours: int | None = None  # deprecated (before 2026-12): hours, overrides the minutes
     rate_limit_share: float = 0.5  # share of every rate-limit bucket this pipeline may use
     reconcile: bool = False  # also re-pull the lookback window when a cheaper strategy is available
     use_events: bool = False  # Centra enabled the events system for this instance: follow its queue
@@ -110,9 +115,20 @@ class CentraSettings:
             )
         if self.window_days < 1:
             raise CentraConfigError(f"SOURCES__CENTRA__WINDOW_DAYS must be >= 1, got {self.window_days}")
-        if self.updated_at_overlap_hours < 0:
+        if self.updated_at_overlap_minutes < 0:
             raise CentraConfigError(
-                f"SOURCES__CENTRA__UPDATED_AT_OVERLAP_HOURS must be >= 0, got {self.updated_at_overlap_hours}"
+                "SOURCES__CENTRA__UPDATED_AT_OVERLAP_MINUTES must be >= 0, "
+                f"got {self.updated_at_overlap_minutes}"
+            )
+        if self.updated_at_overlap_hours is not None:
+            if self.updated_at_overlap_hours < 0:
+                raise CentraConfigError(
+                    "SOURCES__CENTRA__UPDATED_AT_OVERLAP_HOURS must be >= 0, "
+                    f"got {self.updated_at_overlap_hours}"
+                )
+            log.warning(
+                "SOURCES__CENTRA__UPDATED_AT_OVERLAP_HOURS is deprecated and overrides "
+                "SOURCES__CENTRA__UPDATED_AT_OVERLAP_MINUTES (default 10): set the minutes and drop the hours"
             )
         if self.max_extraction_age_hours < 1:
             raise CentraConfigError(
@@ -148,6 +164,14 @@ class CentraSettings:
                 + ("" if self.api == "graphql" else ", or configure the Order API fallback "
                    "(SOURCES__CENTRA__ORDER_API_URL and SOURCES__CENTRA__ORDER_API_KEY)")
             )  # fmt: skip
+
+    @property
+    def updated_at_overlap(self) -> timedelta:
+        """How far before a watermark an updatedAt (or `modified`) window starts again; the deprecated
+        hours setting, where configured, wins over the minutes."""
+        if self.updated_at_overlap_hours is not None:
+            return timedelta(hours=self.updated_at_overlap_hours)
+        return timedelta(minutes=self.updated_at_overlap_minutes)
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -203,6 +227,7 @@ class CentraConfiguration(BaseConfiguration):
     start_date: Any | None = None
     order_lookback_days: Any | None = None
     window_days: Any | None = None
+    updated_at_overlap_minutes: Any | None = None
     updated_at_overlap_hours: Any | None = None
     rate_limit_share: Any | None = None
     reconcile: Any | None = None
@@ -321,6 +346,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "start_date": _date,
     "order_lookback_days": _whole,
     "window_days": _whole,
+    "updated_at_overlap_minutes": _whole,
     "updated_at_overlap_hours": _whole,
     "rate_limit_share": _number,
     "reconcile": _flag,

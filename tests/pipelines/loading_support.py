@@ -32,9 +32,9 @@ def run_load(sandbox: RunningSandbox, warehouse: Path, **source_args: Any) -> di
     return state
 
 
-def rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
+def rows(warehouse: Path, sql: str, parameters: list[Any] | None = None) -> list[tuple[Any, ...]]:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute(sql).fetchall()
+        return connection.execute(sql, parameters).fetchall()
 
 
 def table(warehouse: Path, name: str) -> list[tuple[Any, ...]]:

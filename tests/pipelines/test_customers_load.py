@@ -146,10 +146,10 @@ def test_anonymized_and_new_guest_customers_arrive_on_the_next_run(
         assert ("customers_updated_max" in first) is customer_updated_at
         customers_before = sandbox.control.truth()["customers"]
 
-        # Stamp the changes 3 h before the newest updatedAt already loaded, as a transaction that commits
-        # late would be: without the overlap an updatedAt window would pass over them.
+        # Stamp the changes 5 minutes before the newest updatedAt already loaded, as a transaction that
+        # commits late would be: without the (10-minute) overlap an updatedAt window would pass over them.
         newest = max(updated for (updated,) in truth(sandbox, "SELECT updated_at FROM customers"))
-        late = newest.replace(tzinfo=UTC) - timedelta(hours=3) - sandbox.state.clock.now()
+        late = newest.replace(tzinfo=UTC) - timedelta(minutes=5) - sandbox.state.clock.now()
         sandbox.control.advance_clock(late.total_seconds())
         result = sandbox.control.apply_change_set(CHANGES)
         anonymized = result.anonymized_customer_ids
@@ -210,7 +210,7 @@ def test_the_plan_follows_capabilities_watermark_and_reconcile() -> None:
     assert plan_customers(settings, with_updated_at, {}).query == "customers_updated_at"
     window = plan_customers(settings, with_updated_at, mark)
     assert (window.strategy, window.query) == ("updated_at", "customers_updated_at")
-    # 24 h overlap before the newest updatedAt seen, in the shop's zone (summer time: UTC+2).
-    assert window.where == {"updatedAt": {"from": "2026-07-01 12:00:00"}}
+    # 10 minutes' overlap before the newest updatedAt seen, in the shop's zone (summer time: UTC+2).
+    assert window.where == {"updatedAt": {"from": "2026-07-02 11:50:00"}}
     reconcile = CentraSettings(graphql_url="http://centra.test/graphql", api_token="t", reconcile=True)
     assert plan_customers(reconcile, with_updated_at, mark).strategy == "full_scan"

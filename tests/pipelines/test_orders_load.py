@@ -135,6 +135,50 @@ def test_with_updated_at_every_change_arrives(sandbox_factory: SandboxFactory, t
         assert_family_matches_sandbox(sandbox, warehouse)
 
 
+def test_orders_read_again_in_the_overlap_are_loaded_again_only_when_their_updated_at_moved(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    whole_history = {"updated_at_overlap_minutes": 60 * 24 * 366 * 30}  # every order is read again
+    with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS, order_updated_at=True) as sandbox:
+        first = run_load(sandbox, warehouse, resources=["orders"], **whole_history)
+        assert len(first["orders_recent"]) == sandbox.control.truth()["orders"]
+        mark = datetime.fromisoformat(first["orders_updated_max"]).astimezone(UTC).replace(tzinfo=None)
+        sandbox.control.apply_change_set(CHANGES)
+        changed = truth(sandbox, f"SELECT order_number FROM orders WHERE updated_at > '{mark}'")
+        assert 0 < len(changed) < sandbox.control.truth()["orders"]
+
+        second = run_load(sandbox, warehouse, resources=["orders"], order_lookback_days=0, **whole_history)
+        assert second["orders_strategy"] == "updated_at"
+        newest_load = "(SELECT max(_dlt_load_id) FROM centra_raw.orders)"
+        assert (
+            loaded(
+                warehouse, f"SELECT order_number FROM centra_raw.orders WHERE _dlt_load_id = {newest_load}"
+            )
+            == changed
+        )
+        assert count(warehouse, "orders") == sandbox.control.truth()["orders"]
+        assert_family_matches_sandbox(sandbox, warehouse)
+
+
+def test_the_default_overlap_keeps_only_the_orders_behind_the_watermark_in_state(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "centra.duckdb"
+    with sandbox_factory(orders=400, quotas=GENEROUS_QUOTAS, order_updated_at=True) as sandbox:
+        state = run_load(sandbox, warehouse, resources=["orders"])
+        mark = datetime.fromisoformat(state["orders_updated_max"])
+        recent = {int(number): datetime.fromisoformat(at) for number, at in state["orders_recent"].items()}
+        behind = rows(
+            warehouse,
+            "SELECT order_number FROM centra_raw.orders WHERE updated_at >= ?",
+            [mark - timedelta(minutes=10)],
+        )
+        assert set(recent) == {number for (number,) in behind}
+        assert recent  # the newest order at least
+        assert all(mark - timedelta(minutes=10) <= at <= mark for at in recent.values())
+
+
 def test_with_events_every_change_arrives_and_events_are_confirmed_after_commit(
     sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:

@@ -12,7 +12,8 @@
 | start_date               | where the first orders backfill window starts (its createdAt filter)           |
 | order_lookback_days      | how far before the created mark a lookback run re-reads orders                 |
 | window_days              | the length of the orders backfill windows                                      |
-| updated_at_overlap_hours | where the customers' updatedAt window starts before the watermark             |
+| updated_at_overlap_minutes | where the customers' updatedAt window starts before the watermark           |
+| updated_at_overlap_hours | (deprecated) the same, in hours, overriding the minutes                        |
 | reconcile                | customers read in full although a watermark exists                             |
 | use_events               | the orders' events decision (a note when the instance has no events API)       |
 | hash_pii                 | the flow's hash_pii (the reporting build hashes emails: test_hash_pii_setting) |
@@ -106,7 +107,8 @@ class Effect:
 
 
 EFFECTS = [
-    Effect("timezone", "UTC", customers_where, {"updatedAt": {"from": "2026-07-01 10:00:00"}}),
+    Effect("timezone", "UTC", customers_where, {"updatedAt": {"from": "2026-07-02 09:50:00"}}),
+    Effect("updated_at_overlap_minutes", "180", customers_where, {"updatedAt": {"from": "2026-07-02 09:00:00"}}),
     Effect("updated_at_overlap_hours", "3", customers_where, {"updatedAt": {"from": "2026-07-02 09:00:00"}}),
     Effect("reconcile", "true", customers_strategy, "full_scan"),
     Effect("start_date", "2026-07-01", first_backfill_window, {"createdAt": {"from": "2026-07-01 00:00:00"}}),
@@ -159,7 +161,7 @@ def test_a_setting_from_the_environment_changes_what_the_flow_does(
 @pytest.mark.parametrize(
     ("setting", "value"),
     [("graphql_url", "centra.example/graphql"), ("timezone", "Mars/Base"), ("start_date", "2024-13-01"),
-     ("order_lookback_days", "-1"), ("window_days", "0"), ("updated_at_overlap_hours", "a day"),
+     ("order_lookback_days", "-1"), ("window_days", "0"), ("updated_at_overlap_hours", "a day"), ("updated_at_overlap_minutes", "-5"),
      ("rate_limit_share", "2"), ("reconcile", "maybe"), ("use_events", "sometimes"), ("api", "rest"),
      ("order_api_url", "ftp://centra.example"), ("request_attempts", "0"), ("request_timeout_seconds", "0"),
      ("hash_pii", "sometimes"), ("max_extraction_age_hours", "two days")],

@@ -3,7 +3,7 @@
 Strategy, chosen per run from the source state (keys `catalog_*`):
 - first run, or a `reconcile` run ("full"): every product with its variants, sizes and prices;
 - later runs ("updated_at"): products updated since the newest product `updatedAt` seen, less
-  `updated_at_overlap_hours`, with all their variants; then variants updated since the newest variant
+  `updated_at_overlap_minutes`, with all their variants; then variants updated since the newest variant
   `updatedAt` seen, less the overlap. A variant can change without its product's `updatedAt` moving
   (`ProductVariantFilter.updatedAt` exists for that, docs/centra-api-reference.md §A7), so the products pass alone would miss
   it. Sizes and prices have no `updatedAt` of their own: they are re-read with their variant, so a price

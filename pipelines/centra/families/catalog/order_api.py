@@ -3,7 +3,7 @@
 `/products` repeats product and variant data on every size ("stock item") row; the resource splits them
 into the canonical products, variants, product_sizes and prices (merged on their keys). First run: every
 product; later runs: products `modified` after the server's clock at the previous run's start (the `Date`
-header of its first answer, since the rows carry no modification time), less `updated_at_overlap_hours`.
+header of its first answer, since the rows carry no modification time), less `updated_at_overlap_minutes`.
 Products without sizes do not appear in `/products` at all.
 """
 

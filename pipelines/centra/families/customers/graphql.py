@@ -2,7 +2,7 @@
 
 Customers, strategy chosen per run from the instance's capabilities and the source state:
 - `Customer.updatedAt` offered (docs/centra-api-reference.md §E4 leaves it open): the first run reads every customer; later
-  runs read those updated since the newest `updatedAt` seen, less `updated_at_overlap_hours`;
+  runs read those updated since the newest `updatedAt` seen, less `updated_at_overlap_minutes`;
 - otherwise, or on a `reconcile` run: every customer, every run (docs/centra-api-reference.md §F6). Merge on `customer_id`
   makes the repeat harmless, and it is the only way an anonymization or a newsletter opt-out arrives
   without updatedAt or events.

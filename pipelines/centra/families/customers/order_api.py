@@ -1,7 +1,7 @@
 """The `customers` resource over the Order API: `/customers`, incremental by `modified`.
 
 First run: every customer. Later runs: customers modified after the newest `modified` seen, less
-`updated_at_overlap_hours` (the mark is a timestamp in the data, not our clock; `modified` is exclusive).
+`updated_at_overlap_minutes` (the mark is a timestamp in the data, not our clock; `modified` is exclusive).
 Wholesale accounts and buyers have no Order API endpoint: with this resource they are not loaded.
 """
 

@@ -4,7 +4,9 @@ Strategy, chosen per run from the instance's capabilities and the source state:
 - first run (no state): backfill by `createdAt` windows of `window_days` from `start_date`;
 - events enabled (`use_events` and the instance has the events API): re-fetch the orders named by the
   next batch of queued events (see `order_events.py` for when events are confirmed);
-- `OrderFilter.updatedAt` offered: every order updated since the newest `updatedAt` seen, less an overlap;
+- `OrderFilter.updatedAt` offered: every order updated since the newest `updatedAt` seen, less an overlap
+  (`updated_at_overlap_minutes`); an order read again there whose `updatedAt` has not moved since it was
+  loaded is not loaded again (`RecentlyLoaded`);
 - otherwise: every order created since the newest `createdAt` seen, less `order_lookback_days`, so status
   changes, cancellations, shipments and returns on recent orders still arrive (older changes need a
   `reconcile` run with a longer lookback).
@@ -48,7 +50,7 @@ from pipelines.centra.families.orders.events import (
 )
 from pipelines.centra.families.orders.graphql_rows import order_record
 from pipelines.centra.families.orders.returns import ReturnsByOrder, nested_returns
-from pipelines.centra.families.watermarks import later, overlap_start
+from pipelines.centra.families.watermarks import RecentlyLoaded, later, overlap_start
 from pipelines.centra.graphql_client import CentraGraphQLClient
 from pipelines.centra.mapping import shop_time, utc_timestamp
 from pipelines.centra.paging import PageSizer, walk_offset_pages
@@ -59,6 +61,7 @@ from pipelines.centra.tables import ORDERS
 
 log = logging.getLogger(__name__)
 CREATED_MARK, UPDATED_MARK, STRATEGY = "orders_created_max", "orders_updated_max", "orders_strategy"
+RECENT = "orders_recent"  # {number: updatedAt} of the orders loaded inside the overlap (RecentlyLoaded)
 NUMBERS_PER_FILTER = 100
 CONNECTION_QUERY, PAGE_QUERY, COUNT_QUERY = "orders", "orders_page", "order_count"
 EVENT_QUERIES = ("order_events", "set_order_listeners", "confirm_events")
@@ -262,6 +265,21 @@ def _records(
             yield records
 
 
+def _skipping_unchanged(
+    pages: Iterable[list[dict[str, Any]]], recent: RecentlyLoaded, marks: dict[str, Any], skip: bool
+) -> Iterator[list[dict[str, Any]]]:
+    """`pages`, each order remembered with its `updatedAt`; with `skip`, less the orders read again in the
+    overlap whose `updatedAt` has not moved since they were loaded."""
+    for records in pages:
+        if skip:
+            records = [
+                record for record in records if recent.changed(record["order_number"], record["updated_at"])
+            ]
+        for record in records:
+            recent.remember(record["order_number"], record["updated_at"], marks[UPDATED_MARK])
+        yield records
+
+
 def _event_wheres(
     client: CentraGraphQLClient, capabilities: Capabilities, state: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -342,9 +360,12 @@ def orders_resource(
         log.info("orders: %s over %d filter(s)", strategy, len(wheres))
         since = orders_to_read_again(state)
         loaded: set[int] = set()  # kept only when there is something to read again
-        for records in chain(
-            _records(client, settings, capabilities, wheres, marks, returns), repair(queued)
-        ):
+        recent = RecentlyLoaded(state.get(RECENT), settings.updated_at_overlap)
+        changed = _skipping_unchanged(
+            _records(client, settings, capabilities, wheres, marks, returns), recent, marks,
+            skip=strategy == "updated_at",
+        )  # fmt: skip
+        for records in chain(changed, repair(queued)):
             if since is not None:
                 loaded.update(record["order_number"] for record in records)
             yield records
@@ -352,7 +373,11 @@ def orders_resource(
             yield from read_again(since, loaded)
         state[CREATED_MARK] = marks[CREATED_MARK] or settings.start.isoformat()
         state[UPDATED_MARK] = marks[UPDATED_MARK] or state[CREATED_MARK]
+        state[RECENT] = recent.stored(state[UPDATED_MARK])
         state[STRATEGY] = strategy
+        if recent.unchanged:
+            log.info("orders: %d order(s) read again in the overlap had not changed; not loaded again",
+                     recent.unchanged)  # fmt: skip
 
     def orders() -> Iterator[list[dict[str, Any]]]:
         yield from unless_denied("orders", extract(dlt.current.source_state()))
