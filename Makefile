@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-incremental-build bench-extraction bench-overhead bench-reconciliation test-reliability test-incremental-long
+.PHONY: help uv install test check format demo sandbox bench-generate bench-reporting bench-incremental bench-incremental-build bench-extraction bench-overhead bench-reconciliation test-reliability test-incremental-long
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -43,6 +43,9 @@ bench-generate: install  ## time and memory of the sandbox's dataset generator (
 
 bench-reporting: install  ## time and peak memory of a full reporting rebuild (ORDERS=1000000)
 	$(UV) run --frozen python -m bench.build_reporting --orders $${ORDERS:-1000000}
+
+bench-incremental: install  ## the hourly run end to end: full build, CHANGED changes + one flow run, a no-change run (ORDERS=1000000)
+	$(UV) run --frozen python -m bench.incremental_run --orders $${ORDERS:-1000000} --changed $${CHANGED:-1000}
 
 bench-incremental-build: install  ## a full build, CHANGED orders changed, an incremental build, a no-change build (ORDERS=1000000, CHANGED=1000)
 	$(UV) run --frozen python -m bench.incremental_build --orders $${ORDERS:-1000000} --changed $${CHANGED:-1000}

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,7 +30,15 @@ import dlt
 import duckdb
 import httpx
 
-from bench.support import cpu_seconds, peak_rss_mb, record_result, sandbox_process
+from bench.support import (
+    PhaseFailedError,
+    cpu_seconds,
+    peak_rss_mb,
+    record_result,
+    sandbox_process,
+    timed_flow_run,
+)
+from bench.support import in_child as run_in_child
 from pipelines.centra import centra_source
 from pipelines.centra.queries import query_text
 from pipelines.loading import centra_pipeline, load
@@ -93,24 +99,7 @@ def phase_build(url: str, warehouse: Path) -> dict[str, Any]:
 
 def phase_incremental(url: str, warehouse: Path) -> dict[str, Any]:
     """One flow run after a change set, end to end (extract, build, checks, publish), Prefect included."""
-    import os
-
-    from prefect import flow
-
-    from flows.elt import centra_elt
-
-    # Prefect's first run on a machine creates its database; its telemetry write then races the migration
-    # ("database is locked", seen 2026-12-08): no telemetry, as in the tests.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.update({"SOURCES__CENTRA__GRAPHQL_URL": url, "SOURCES__CENTRA__API_TOKEN": TOKEN,
-                       "SOURCES__CENTRA__RATE_LIMIT_SHARE": "1.0", "SOURCES__CENTRA__API": "graphql"})  # fmt: skip
-    flow(name="warm-up")(lambda: None)()  # Prefect's temporary server starts here, outside the timing
-    cpu, started = cpu_seconds(), time.perf_counter()
-    summary = centra_elt(warehouse=str(warehouse))  # the sandbox's newest order is old: a warning only
-    return {"orders": summary.rows_by_table().get("orders", 0), "seconds": time.perf_counter() - started,
-            "cpu_seconds": cpu_seconds() - cpu, "families": {f.name: round(f.seconds, 1) for f in summary.families},
-            "build_seconds": summary.build_seconds, "published": summary.published_to is not None}  # fmt: skip
+    return timed_flow_run(url, warehouse)
 
 
 PHASES = {"ours": phase_ours, "naive": phase_naive, "build": phase_build, "incremental": phase_incremental}
@@ -134,26 +123,8 @@ def run_phase(name: str, url: str, warehouse: Path, baseline_orders: int = BASEL
     return figures
 
 
-class PhaseFailedError(Exception):
-    """A phase's child process exited non-zero; the message ends with its last stderr lines."""
-
-
 def in_child(name: str, url: str, warehouse: Path, *extra: str) -> dict[str, Any]:
-    started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-m", "bench.local_overhead", "--phase", name, "--url", url, "--warehouse", str(warehouse),
-         *extra],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    if child.returncode != 0:
-        tail = "\n".join(child.stderr.splitlines()[-15:])
-        raise PhaseFailedError(
-            f"phase {name} failed after {time.perf_counter() - started:.0f} s (exit {child.returncode}):\n{tail}"
-        )
-    output = child.stdout
-    figures: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
-    print(f"{name}: {figures}", flush=True)
-    return figures
+    return run_in_child("bench.local_overhead", name, "--url", url, "--warehouse", str(warehouse), *extra)
 
 
 def api_seconds_per_1000_orders(complexity_per_order: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -63,6 +64,51 @@ def sandbox_process(*arguments: str) -> Iterator[SandboxProcess]:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+class PhaseFailedError(Exception):
+    """A phase's child process exited non-zero; the message ends with its last stderr lines."""
+
+
+def in_child(module: str, phase: str, *arguments: str) -> dict[str, Any]:
+    """`python -m <module> --phase <phase> <arguments>` in a process of its own (so its CPU seconds and peak
+    RSS are its own); its figures are the JSON object on its last line of output."""
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-m", module, "--phase", phase, *arguments], capture_output=True, text=True
+    )
+    if child.returncode != 0:
+        tail = "\n".join(child.stderr.splitlines()[-15:])
+        raise PhaseFailedError(
+            f"phase {phase} failed after {time.perf_counter() - started:.0f} s (exit {child.returncode}):\n{tail}"
+        )
+    figures: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    print(f"{phase}: {figures}", flush=True)
+    return figures
+
+
+def timed_flow_run(url: str, warehouse: Path, token: str = "sandbox-token") -> dict[str, Any]:
+    """One flow run of `centra_elt` against the sandbox at `url`, end to end (extract, build, checks,
+    publish); Prefect's temporary server is started before the timing (`prefect_start_seconds`)."""
+    from prefect import flow
+
+    from flows.elt import centra_elt
+
+    # Prefect's first run on a machine creates its database; its telemetry write then races the migration
+    # ("database is locked", seen 2026-12-08): no telemetry, as in the tests.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.update({"SOURCES__CENTRA__GRAPHQL_URL": url, "SOURCES__CENTRA__API_TOKEN": token,
+                       "SOURCES__CENTRA__RATE_LIMIT_SHARE": "1.0", "SOURCES__CENTRA__API": "graphql"})  # fmt: skip
+    started = time.perf_counter()
+    flow(name="warm-up")(lambda: None)()  # Prefect's temporary server starts here, outside the timing
+    prefect_start = time.perf_counter() - started
+    cpu, started = cpu_seconds(), time.perf_counter()
+    summary = centra_elt(warehouse=str(warehouse))  # the sandbox's newest order is old: a warning only
+    return {"orders": summary.rows_by_table().get("orders", 0), "seconds": time.perf_counter() - started,
+            "cpu_seconds": cpu_seconds() - cpu, "families": {f.name: round(f.seconds, 1) for f in summary.families},
+            "build_seconds": summary.build_seconds, "published": summary.published_to is not None,
+            "prefect_start_seconds": prefect_start}  # fmt: skip
 
 
 def cpu_seconds() -> float:

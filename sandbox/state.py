@@ -26,6 +26,11 @@ class RequestStats:
             self.counts[key] += 1
             self.complexity_spent += complexity
 
+    def add(self, key: str, amount: int) -> None:
+        """Count `amount` things under `key` (e.g. `orders_served`: order nodes in GraphQL answers)."""
+        with self.lock:
+            self.counts[key] += amount
+
     def snapshot(self) -> dict[str, object]:
         with self.lock:
             return {"counts": dict(self.counts), "complexity_spent": self.complexity_spent}

@@ -160,6 +160,16 @@ def test_orders_read_again_in_the_overlap_are_loaded_again_only_when_their_updat
         assert count(warehouse, "orders") == sandbox.control.truth()["orders"]
         assert_family_matches_sandbox(sandbox, warehouse)
 
+        # Nothing changed since: every order is read again (and remembered again), none is loaded again.
+        before = {name: table(warehouse, name) for name in ORDER_FAMILY}
+        last_load = rows(warehouse, "SELECT max(_dlt_load_id) FROM centra_raw.orders")[0][0]
+        third = run_load(sandbox, warehouse, resources=["orders"], order_lookback_days=0, **whole_history)
+        assert len(third["orders_recent"]) == sandbox.control.truth()["orders"]
+        assert rows(
+            warehouse, "SELECT count(*) FROM centra_raw.orders WHERE _dlt_load_id > ?", [last_load]
+        ) == [(0,)]
+        assert {name: table(warehouse, name) for name in ORDER_FAMILY} == before
+
 
 def test_the_default_overlap_keeps_only_the_orders_behind_the_watermark_in_state(
     sandbox_factory: SandboxFactory, tmp_path: Path

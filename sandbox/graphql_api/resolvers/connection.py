@@ -111,6 +111,7 @@ def resolve_order_connection(
     )
     if not forward:
         rows.reverse()
+    ctx.state.stats.add("orders_served", len(rows))
     as_siblings(rows)
     if rows:
         has_previous = _exists_beyond(ctx, where, terms, rows[0]["number"], forward=False)

@@ -77,6 +77,7 @@ def resolve_orders(
     rows = views.select_page(
         ctx, views.ORDERS, "number", order_where(ctx, where), order_sort_sql(sort), paging
     )
+    ctx.state.stats.add("orders_served", len(rows))
     return as_siblings(rows)
 
 

@@ -268,16 +268,17 @@ def _records(
 def _skipping_unchanged(
     pages: Iterable[list[dict[str, Any]]], recent: RecentlyLoaded, marks: dict[str, Any], skip: bool
 ) -> Iterator[list[dict[str, Any]]]:
-    """`pages`, each order remembered with its `updatedAt`; with `skip`, less the orders read again in the
-    overlap whose `updatedAt` has not moved since they were loaded."""
+    """`pages`, each order remembered with its `updatedAt` (those read again unchanged too: the next run
+    reads them again while they are inside its overlap); with `skip`, less the orders read again whose
+    `updatedAt` has not moved since they were loaded."""
     for records in pages:
-        if skip:
-            records = [
-                record for record in records if recent.changed(record["order_number"], record["updated_at"])
-            ]
+        changed = [
+            record for record in records
+            if not skip or recent.changed(record["order_number"], record["updated_at"])
+        ]  # fmt: skip
         for record in records:
             recent.remember(record["order_number"], record["updated_at"], marks[UPDATED_MARK])
-        yield records
+        yield changed
 
 
 def _event_wheres(
