@@ -100,8 +100,11 @@ def fingerprint_query(connection: duckdb.DuckDBPyConnection, read: Mapping[str, 
     the columns `read` names per table (those the table holds)."""
     parts = []
     for table in ORDER_TABLES:
-        stored = set(_content_columns(connection, table))
-        columns = [column for column in read.get(table, ()) if column in stored]
+        stored = _content_columns(connection, table)
+        # In the table's own column order, never a set's: a set of strings iterates in another order in
+        # every process (hash randomization), and the fingerprints must compare across runs.
+        wanted = set(read.get(table, ()))
+        columns = [column for column in stored if column in wanted]
         if ORDER_KEY not in stored or not columns:
             continue
         hashed = ", ".join(sql_identifier(column) for column in columns)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -232,6 +234,29 @@ def test_no_change_rebuilds_no_order_and_a_change_only_its_orders(built_base: Pa
         assert report.rows["fct_orders"] == ORDERS
         fingerprints = connection.execute(f"SELECT count(*) FROM {ORDER_FINGERPRINTS}").fetchone()
         assert fingerprints == (ORDERS,)
+
+
+# A build in a process of its own, as every scheduled run is: its string hashing is seeded anew.
+_BUILD_IN_A_CHILD = """
+import sys, duckdb
+from tests.warehouse.test_incremental_build import PARAMS
+from warehouse.build import build_reporting
+with duckdb.connect(sys.argv[1]) as connection:
+    print(build_reporting(connection, PARAMS).rebuilt_orders)
+"""
+
+
+def test_a_build_in_another_process_finds_the_same_fingerprints(built_base: Path, workdir: Path) -> None:
+    # A fingerprint once hashed its columns in a set's order, which differs per process (PYTHONHASHSEED):
+    # every run saw every order as changed and rebuilt them all.
+    path = workdir / "warehouse.duckdb"
+    shutil.copy(built_base, path)
+    for seed in ("1", "2", "3"):
+        child = subprocess.run(
+            [sys.executable, "-c", _BUILD_IN_A_CHILD, str(path)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True,
+        )  # fmt: skip
+        assert child.stdout.split() == ["0"], child.stderr[-2000:]
 
 
 def test_a_full_build_happens_on_request_and_when_a_definition_changed(
