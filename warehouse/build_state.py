@@ -13,6 +13,9 @@ describe (a reader never sees one without the other):
   rebuilt; one Centra served again unchanged is not. A hash rather than dlt's load ids: rows change in place too (`pipelines/privacy.py`
   blanks anonymized customers' addresses) and are deleted by key (reconciliation), neither of which a load
   id records.
+- `last_build`: the last build's id, the id of the build before it, and whether it rebuilt only changed
+  orders; `last_rebuilt_orders`: those orders (changed, new or gone). The publish reads them to update the
+  snapshot the build before produced instead of copying every table (`warehouse.publish`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import ast
 import hashlib
 import importlib
 import inspect
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -33,6 +37,8 @@ from warehouse.registry import BuildParams, ReportingTable
 STATE_SCHEMA = "reporting_state"
 TABLES = f"{STATE_SCHEMA}.tables"
 ORDER_FINGERPRINTS = f"{STATE_SCHEMA}.order_fingerprints"
+LAST_BUILD = f"{STATE_SCHEMA}.last_build"
+LAST_REBUILT_ORDERS = f"{STATE_SCHEMA}.last_rebuilt_orders"
 ORDER_KEY = "order_number"
 # The canonical tables that hold an order's rows; each carries `order_number`.
 ORDER_TABLES = (
@@ -143,3 +149,26 @@ def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str)
         [schema, table],
     ).fetchone()
     return bool(row and row[0])
+
+
+def write_last_build(connection: duckdb.DuckDBPyConnection, rebuilt_orders: str | None) -> None:
+    """Inside the publish transaction: a new build id after the last one; `rebuilt_orders` is SQL giving
+    the orders this build rebuilt (None: a full build)."""
+    previous = last_build(connection)
+    connection.execute(
+        f"CREATE OR REPLACE TABLE {LAST_BUILD} AS SELECT ?::VARCHAR AS build_id, "
+        "?::VARCHAR AS previous_build_id, ?::BOOLEAN AS by_changed_orders",
+        [uuid.uuid4().hex, previous[0] if previous else None, rebuilt_orders is not None],
+    )
+    orders = rebuilt_orders or f"SELECT NULL::BIGINT AS {ORDER_KEY} WHERE false"
+    connection.execute(f"CREATE OR REPLACE TABLE {LAST_REBUILT_ORDERS} AS SELECT {ORDER_KEY} FROM ({orders})")
+
+
+def last_build(connection: duckdb.DuckDBPyConnection) -> tuple[str, str | None, bool] | None:
+    """(build id, previous build id, whether it rebuilt only changed orders) of the last build, if recorded."""
+    if not table_exists(connection, STATE_SCHEMA, "last_build"):
+        return None
+    row = connection.execute(
+        f"SELECT build_id, previous_build_id, by_changed_orders FROM {LAST_BUILD}"
+    ).fetchone()
+    return (str(row[0]), row[1], bool(row[2])) if row else None

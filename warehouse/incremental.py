@@ -36,6 +36,7 @@ from warehouse.build_state import (
     stored_definitions,
     table_exists,
     write_definitions,
+    write_last_build,
 )
 from warehouse.canonical import RAW_SCHEMA
 from warehouse.contract import columns_read
@@ -216,6 +217,9 @@ def write_state(
         )
     else:
         connection.execute(f"CREATE OR REPLACE TABLE {ORDER_FINGERPRINTS} AS SELECT * FROM {new}")
+    write_last_build(
+        connection, f'SELECT {ORDER_KEY} FROM {staging}."{AFFECTED_ORDERS}"' if rebuilt_only else None
+    )
     connection.execute(
         f"CREATE OR REPLACE TABLE {INPUT_FINGERPRINTS} (name VARCHAR PRIMARY KEY, fingerprint HUGEINT)"
     )

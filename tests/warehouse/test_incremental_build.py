@@ -26,6 +26,7 @@ from polars.testing import assert_frame_equal
 from bench.build_reporting import create_dataset
 from warehouse.build import build_reporting
 from warehouse.build_state import ORDER_FINGERPRINTS
+from warehouse.publish import publish_reporting, published_path
 from warehouse.registry import REGISTRY, BuildParams
 
 ORDERS = 240
@@ -290,3 +291,35 @@ def test_more_changed_orders_than_a_part_are_built_whole(built_base: Path, workd
     _assert_same_tables(_tables(path), _tables(full))
     with duckdb.connect(str(path)) as connection:
         assert build_reporting(connection, PARAMS).rebuilt_orders == 0  # its record was written all the same
+
+
+def test_the_snapshot_is_updated_in_place_only_over_the_build_before(
+    built_base: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = workdir / "warehouse.duckdb"
+    shutil.copy(built_base, path)
+    snapshot = published_path(path)
+
+    def build_and_publish(change_sql: str, publish: bool = True) -> bool | None:
+        with duckdb.connect(str(path)) as connection:
+            connection.execute(change_sql)
+            assert build_reporting(connection, PARAMS).incremental
+            incremental = publish_reporting(connection, snapshot).incremental if publish else None
+        if publish:
+            _assert_same_tables(_tables(snapshot), _tables(path))  # every table, row by row
+        return incremental
+
+    with duckdb.connect(str(path)) as connection:
+        assert not publish_reporting(connection, snapshot).incremental  # the first: no snapshot yet
+    status = "UPDATE centra_raw.orders SET status = 'ARCHIVED' WHERE order_number IN ({})"
+    assert build_and_publish(status.format("5, 6")) is True
+    gone = "DELETE FROM centra_raw.orders__lines WHERE order_number = 7; DELETE FROM centra_raw.orders WHERE order_number = 7"
+    assert build_and_publish(gone) is True  # an order gone: its rows leave the snapshot too
+    build_and_publish(status.format("8"), publish=False)  # a build that was not published (a check failed)
+    assert build_and_publish(status.format("9")) is False  # so the snapshot is two builds old: copied whole
+    assert build_and_publish(status.format("10")) is True
+    os.utime(snapshot, ns=(1, 1))  # someone else touched the file
+    assert build_and_publish(status.format("11")) is False
+    monkeypatch.setattr("warehouse.publish.FULL_COPY_EVERY", 2)
+    assert build_and_publish(status.format("12")) is True
+    assert build_and_publish(status.format("13")) is False  # the chain's length: a whole copy again
