@@ -172,3 +172,10 @@ def last_build(connection: duckdb.DuckDBPyConnection) -> tuple[str, str | None, 
         f"SELECT build_id, previous_build_id, by_changed_orders FROM {LAST_BUILD}"
     ).fetchone()
     return (str(row[0]), row[1], bool(row[2])) if row else None
+
+
+def replace_orders(connection: duckdb.DuckDBPyConnection, table: str, source: str, orders: str) -> None:
+    """The rows of the orders `orders` (SQL giving `order_number`s) in `table` become those in `source`:
+    deleted, then inserted by column name (an order gone from `source` is only deleted)."""
+    connection.execute(f"DELETE FROM {table} WHERE {ORDER_KEY} IN ({orders})")
+    connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source} WHERE {ORDER_KEY} IN ({orders})")

@@ -33,6 +33,7 @@ from warehouse.build_state import (
     STATE_SCHEMA,
     fingerprint_query,
     has_order_fingerprints,
+    replace_orders,
     stored_definitions,
     table_exists,
     write_definitions,
@@ -195,11 +196,7 @@ def clashing_keys(
 
 def apply_rebuilt_orders(connection: duckdb.DuckDBPyConnection, staging: str, name: str) -> None:
     """Inside the publish transaction: the rebuilt orders' rows replace their old rows in `reporting.<name>`."""
-    table = f'{REPORTING_SCHEMA}."{name}"'
-    connection.execute(
-        f'DELETE FROM {table} WHERE {ORDER_KEY} IN (SELECT {ORDER_KEY} FROM {staging}."{AFFECTED_ORDERS}")'
-    )
-    connection.execute(f'INSERT INTO {table} BY NAME SELECT * FROM {staging}."{name}"')
+    replace_orders(connection, f'{REPORTING_SCHEMA}."{name}"', f'{staging}."{name}"', _affected(staging))
 
 
 def write_state(
@@ -210,22 +207,21 @@ def write_state(
     write_definitions(connection, dict(definitions))
     new = f'{staging}."{NEW_FINGERPRINTS}"'
     if rebuilt_only:
-        affected = f'SELECT {ORDER_KEY} FROM {staging}."{AFFECTED_ORDERS}"'
-        connection.execute(f"DELETE FROM {ORDER_FINGERPRINTS} WHERE {ORDER_KEY} IN ({affected})")
-        connection.execute(
-            f"INSERT INTO {ORDER_FINGERPRINTS} SELECT * FROM {new} WHERE {ORDER_KEY} IN ({affected})"
-        )
+        replace_orders(connection, ORDER_FINGERPRINTS, new, _affected(staging))
     else:
         connection.execute(f"CREATE OR REPLACE TABLE {ORDER_FINGERPRINTS} AS SELECT * FROM {new}")
-    write_last_build(
-        connection, f'SELECT {ORDER_KEY} FROM {staging}."{AFFECTED_ORDERS}"' if rebuilt_only else None
-    )
+    write_last_build(connection, _affected(staging) if rebuilt_only else None)
     connection.execute(
         f"CREATE OR REPLACE TABLE {INPUT_FINGERPRINTS} (name VARCHAR PRIMARY KEY, fingerprint HUGEINT)"
     )
     fingerprint = _catalog_fingerprint(connection)
     if fingerprint is not None:
         connection.execute(f"INSERT INTO {INPUT_FINGERPRINTS} VALUES (?, ?)", [CATALOG_IDS[0], fingerprint])
+
+
+def _affected(staging: str) -> str:
+    """SQL giving the orders this build rebuilt (changed, new or gone)."""
+    return f'SELECT {ORDER_KEY} FROM {staging}."{AFFECTED_ORDERS}"'
 
 
 def _catalog_fingerprint(connection: duckdb.DuckDBPyConnection) -> int | None:

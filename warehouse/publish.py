@@ -26,7 +26,14 @@ from pathlib import Path
 import duckdb
 
 import warehouse.tables  # noqa: F401  (registering the tables is importing them)
-from warehouse.build_state import LAST_REBUILT_ORDERS, ORDER_KEY, STATE_SCHEMA, last_build, table_exists
+from warehouse.build_state import (
+    LAST_REBUILT_ORDERS,
+    ORDER_KEY,
+    STATE_SCHEMA,
+    last_build,
+    replace_orders,
+    table_exists,
+)
 from warehouse.incremental import by_orders
 from warehouse.registry import REGISTRY, REPORTING_SCHEMA
 
@@ -82,11 +89,7 @@ def publish_reporting(connection: duckdb.DuckDBPyConnection, target: Path) -> Pu
         for name in tables:
             source, copy = f'{REPORTING_SCHEMA}."{name}"', f'{_PUBLISHED}.{REPORTING_SCHEMA}."{name}"'
             if name in held and name in REGISTRY and by_orders(REGISTRY[name]):
-                rebuilt = f"SELECT {ORDER_KEY} FROM {LAST_REBUILT_ORDERS}"
-                connection.execute(f"DELETE FROM {copy} WHERE {ORDER_KEY} IN ({rebuilt})")
-                connection.execute(
-                    f"INSERT INTO {copy} BY NAME SELECT * FROM {source} WHERE {ORDER_KEY} IN ({rebuilt})"
-                )
+                replace_orders(connection, copy, source, f"SELECT {ORDER_KEY} FROM {LAST_REBUILT_ORDERS}")
             else:
                 connection.execute(f"CREATE OR REPLACE TABLE {copy} AS SELECT * FROM {source}")
                 _copy_comments(connection, name, copy)
