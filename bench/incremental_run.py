@@ -34,6 +34,7 @@ import duckdb
 
 from bench.support import (
     PhaseFailedError,
+    change_set,
     cpu_seconds,
     in_child,
     peak_rss_mb,
@@ -164,10 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         orders = grow_orders(warehouse, args.orders)
         print(f"grown to {orders:,} orders in {time.perf_counter() - started:.1f} s", flush=True)
         full = phase("full")
-        changes = {"seed": 7, "status_changes": args.changed // 2, "cancelled_lines": args.changed // 4,
-                   "new_orders": args.changed - args.changed // 2 - args.changed // 4}  # fmt: skip
         served()
-        result = sandbox.control("POST", "change-set", changes)
+        result = sandbox.control("POST", "change-set", change_set(args.changed))
         incremental = phase("run")
         changed = changed_orders(warehouse, result)
         reread = served()
@@ -175,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         unchanged_reread = served()
     summary = (
         f"orders={orders} changed_orders={changed} orders_reread={reread} changes_asked={args.changed} "
-        f"full_build_seconds={full['seconds']:.2f} full_publish_seconds={full['publish_seconds']:.2f} incremental_build_seconds={incremental['build_seconds']:.2f} "
+        f"full_build_seconds={full['seconds']:.2f} full_publish_seconds={full['publish_seconds']:.2f} "
+        f"incremental_build_seconds={incremental['build_seconds']:.2f} "
         f"incremental_run_seconds={incremental['seconds']:.2f} nochange_run_seconds={unchanged['seconds']:.2f} "
         f"incremental_peak_rss_mb={incremental['peak_rss_mb']:.0f} full_build_peak_rss_mb={full['peak_rss_mb']:.0f} "
         f"nochange_build_seconds={unchanged['build_seconds']:.2f} nochange_orders_reread={unchanged_reread} "

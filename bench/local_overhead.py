@@ -31,6 +31,7 @@ import duckdb
 import httpx
 
 from bench.support import (
+    change_set,
     PhaseFailedError,
     cpu_seconds,
     peak_rss_mb,
@@ -164,9 +165,7 @@ def main() -> None:
         ours = in_child("ours", sandbox.graphql_url, Path(folder) / "ours.duckdb")
         complexity_per_order = sandbox.control("GET", "stats")["complexity_spent"] / ours["orders"]
         build = in_child("build", sandbox.graphql_url, Path(folder) / "ours.duckdb")
-        changes = {"seed": 7, "status_changes": args.changed_orders // 2, "cancelled_lines": args.changed_orders // 4,
-                   "new_orders": args.changed_orders - args.changed_orders // 2 - args.changed_orders // 4}  # fmt: skip
-        sandbox.control("POST", "change-set", changes)
+        sandbox.control("POST", "change-set", change_set(args.changed_orders))
         incremental = in_child("incremental", sandbox.graphql_url, Path(folder) / "ours.duckdb")
         naive, naive_failure = None, ""  # last: the slowest phase, and the one a run can lose
         if not args.no_baseline:

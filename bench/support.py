@@ -87,6 +87,18 @@ def in_child(module: str, phase: str, *arguments: str) -> dict[str, Any]:
     return figures
 
 
+def change_set(changes: int, seed: int = 7) -> dict[str, int]:
+    """The sandbox change set of `changes` changes the benchmarks apply: half re-statused orders, a quarter
+    cancelled lines, a quarter new orders."""
+    half, quarter = changes // 2, changes // 4
+    return {
+        "seed": seed,
+        "status_changes": half,
+        "cancelled_lines": quarter,
+        "new_orders": changes - half - quarter,
+    }
+
+
 def timed_flow_run(url: str, warehouse: Path, token: str = "sandbox-token") -> dict[str, Any]:
     """One flow run of `centra_elt` against the sandbox at `url`, end to end (extract, build, checks,
     publish); Prefect's temporary server is started before the timing (`prefect_start_seconds`)."""

@@ -27,11 +27,10 @@ def before_repeated_hour(moment: datetime, timezone: str) -> datetime:
     """`moment`, or where it names the first pass of the hour that repeats when summer time ends, that
     much earlier: a filter bound is shop-local wall time, which Centra may read as the second pass."""
     local = moment.astimezone(ZoneInfo(timezone))
-    second = local.replace(fold=1)
-    first_offset, second_offset = local.replace(fold=0).utcoffset(), second.utcoffset()
-    if local.fold == 0 and first_offset is not None and second_offset is not None:
-        return moment - max(first_offset - second_offset, timedelta(0))
-    return moment
+    first, second = local.utcoffset(), local.replace(fold=1).utcoffset()
+    if local.fold or first is None or second is None:
+        return moment
+    return moment - max(first - second, timedelta(0))
 
 
 class RecentlyLoaded:
