@@ -31,8 +31,8 @@ import duckdb
 import httpx
 
 from bench.support import (
-    change_set,
     PhaseFailedError,
+    change_set,
     cpu_seconds,
     peak_rss_mb,
     record_result,
